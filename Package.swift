@@ -1,0 +1,37 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+/// Strict settings, as swift-log uses them: Swift 6 language mode everywhere
+/// plus the upcoming features that keep APIs explicit.
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "retmpl",
+    products: [
+        .library(name: "RetmplTemplate", targets: ["RetmplTemplate"]),
+        .library(name: "RetmplFunctions", targets: ["RetmplFunctions"]),
+        .library(name: "RetmplRegistry", targets: ["RetmplRegistry"]),
+        .executable(name: "retmpl", targets: ["retmpl"]),
+        .executable(name: "retmpl-bench", targets: ["retmpl-bench"]),
+    ],
+    targets: [
+        // The language: lexer, parser, AST, executor, Go's fmt. No registry knowledge.
+        .target(name: "RetmplTemplate", swiftSettings: strict),
+        // Registry data model, dependency query grammar, snapshot source.
+        .target(name: "RetmplRegistry", dependencies: ["RetmplTemplate"], swiftSettings: strict),
+        // consul-template's function library and the complete-pass renderer.
+        .target(name: "RetmplFunctions", dependencies: ["RetmplTemplate", "RetmplRegistry"], swiftSettings: strict),
+        .executableTarget(name: "retmpl", dependencies: ["RetmplTemplate", "RetmplRegistry", "RetmplFunctions"], swiftSettings: strict),
+        .executableTarget(name: "retmpl-bench", dependencies: ["RetmplTemplate", "RetmplRegistry", "RetmplFunctions"], swiftSettings: strict),
+        .testTarget(name: "RetmplTemplateTests", dependencies: ["RetmplTemplate"], swiftSettings: strict),
+        .testTarget(
+            name: "RetmplFunctionsTests",
+            dependencies: ["RetmplTemplate", "RetmplRegistry", "RetmplFunctions"],
+            resources: [.copy("Cases")],
+            swiftSettings: strict),
+    ]
+)

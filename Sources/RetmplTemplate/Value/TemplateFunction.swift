@@ -1,0 +1,87 @@
+/// A function callable from a template, with its Go signature.
+///
+/// The signature matters: text/template converts each argument to the
+/// parameter's Go type (a number literal is not a string, a `[]interface{}`
+/// is not a `[]string`) and reports mismatches as errors. The executor does
+/// those conversions, so an implementation may rely on its arguments' types.
+public struct TemplateFunction: Sendable {
+    /// Calls the function. Arguments are already converted to `parameters`
+    /// (and `variadic` for the rest). Throw ``TemplateFunctionError`` (or any
+    /// error) to fail the call; the executor adds the location.
+    public typealias Implementation = @Sendable (_ arguments: [TemplateValue], _ context: ExecutionContext) throws -> TemplateValue
+
+    public let name: String
+    /// Fixed parameter types. `.interface` accepts anything (nil included).
+    public let parameters: [GoType]
+    /// Element type of a trailing `...` parameter, or nil.
+    public let variadic: GoType?
+    /// Parameters are taken as `reflect.Value` (no conversion, missing values allowed),
+    /// as Go's built-ins `eq`, `index`, `len`… take them.
+    public let takesRawValues: Bool
+    let implementation: Implementation
+    let builtin: Builtin?
+
+    /// Built-ins the executor treats specially (short-circuit, `call`).
+    enum Builtin: Sendable { case and, or, call }
+
+    public init(
+        _ name: String,
+        _ parameters: [GoType],
+        variadic: GoType? = nil,
+        rawValues: Bool = false,
+        _ implementation: @escaping Implementation
+    ) {
+        self.name = name
+        self.parameters = parameters
+        self.variadic = variadic
+        self.takesRawValues = rawValues
+        self.implementation = implementation
+        self.builtin = nil
+    }
+
+    init(builtin: Builtin, name: String, parameters: [GoType], variadic: GoType?) {
+        self.name = name
+        self.parameters = parameters
+        self.variadic = variadic
+        self.takesRawValues = true
+        self.implementation = { _, _ in .noValue }
+        self.builtin = builtin
+    }
+
+    /// Invokes the implementation directly (arguments must already match the signature).
+    public func callAsFunction(_ arguments: [TemplateValue], context: ExecutionContext) throws -> TemplateValue {
+        try implementation(arguments, context)
+    }
+}
+
+/// An error raised by a template function; the executor reports it as
+/// `error calling NAME: MESSAGE` at the call's location.
+public struct TemplateFunctionError: Error, Sendable, CustomStringConvertible {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// The functions a template may call, by name.
+///
+/// Names are resolved when a template is parsed, so an unknown function is
+/// a parse error (with a suggestion), exactly as in Go.
+public struct FunctionTable: Sendable {
+    public private(set) var functions: [String: TemplateFunction]
+
+    /// An empty table (Go's built-ins are always available on top of it).
+    public init() { functions = [:] }
+
+    public init(_ functions: [TemplateFunction]) {
+        self.functions = [:]
+        for f in functions { self.functions[f.name] = f }
+    }
+
+    public mutating func add(_ function: TemplateFunction) { functions[function.name] = function }
+
+    public mutating func merge(_ other: FunctionTable) {
+        functions.merge(other.functions) { _, new in new }
+    }
+
+    public subscript(name: String) -> TemplateFunction? { functions[name] }
+}
