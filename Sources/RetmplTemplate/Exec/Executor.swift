@@ -1,4 +1,625 @@
-/// Placeholder: replaced by the real tree-walking executor.
+/// Executes a parsed template against data, after Go's `text/template/exec.go`.
+///
+/// One executor exists per execution; it owns the output buffer and the
+/// variable stack, so a ``TextTemplate`` can be executed concurrently.
 final class Executor {
-    func executeNested(name: String, data: TemplateValue) throws -> String { "" }
+    struct Failure: Error {
+        let message: String
+        let position: Int
+        let context: String?
+    }
+
+    /// Loop control travels as a value, not as an exception.
+    enum Control { case normal, breakLoop, continueLoop }
+
+    let template: TextTemplate
+    var output: [UInt8] = []
+    private var vars: [(name: String, value: TemplateValue)] = []
+    private var depth = 0
+    private var environment: AnyObject?
+    private lazy var context = ExecutionContext(environment: environment, executor: self)
+
+    /// Go allows 100,000 nested template calls on goroutine stacks that grow;
+    /// a thread stack does not, so the limit is lower here.
+    static let maxTemplateDepth = 1_000
+
+    init(template: TextTemplate, environment: AnyObject?) {
+        self.template = template
+        self.environment = environment
+    }
+
+    func run(_ nodes: [Node], data: TemplateValue) throws(Failure) {
+        vars = [("$", data)]
+        _ = try walkList(nodes, dot: data)
+    }
+
+    func executeNested(name: String, data: TemplateValue) throws -> String {
+        guard let body = template.definitions[name] else {
+            throw TemplateFunctionError("template: no template \(GoLiteral.quote(name)) associated with template \(GoLiteral.quote(template.name))")
+        }
+        let savedOutput = output
+        let savedVars = vars
+        output = []
+        vars = [("$", data)]
+        defer {
+            output = savedOutput
+            vars = savedVars
+        }
+        depth += 1
+        defer { depth -= 1 }
+        if depth > Executor.maxTemplateDepth {
+            throw TemplateFunctionError("exceeded maximum template depth (\(Executor.maxTemplateDepth))")
+        }
+        do {
+            _ = try walkList(body, dot: data)
+        } catch {
+            throw TemplateFunctionError(error.message)
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    // MARK: - statements
+
+    private func walkList(_ nodes: [Node], dot: TemplateValue) throws(Failure) -> Control {
+        for node in nodes {
+            let c = try walk(node, dot: dot)
+            if c != .normal { return c }
+        }
+        return .normal
+    }
+
+    private func walk(_ node: Node, dot: TemplateValue) throws(Failure) -> Control {
+        switch node {
+        case .text(let t):
+            output.append(contentsOf: t.bytes)
+        case .action(let a):
+            let mark = vars.count
+            let value = try evalPipeline(a.pipe, dot: dot)
+            if a.pipe.declarations.isEmpty {
+                try printValue(value, at: a.pipe)
+            }
+            _ = mark
+        case .ifNode(let b):
+            return try walkIfOrWith(b, isWith: false, dot: dot)
+        case .with(let b):
+            return try walkIfOrWith(b, isWith: true, dot: dot)
+        case .range(let b):
+            return try walkRange(b, dot: dot)
+        case .template(let t):
+            try walkTemplate(t, dot: dot)
+        case .breakNode:
+            return .breakLoop
+        case .continueNode:
+            return .continueLoop
+        }
+        return .normal
+    }
+
+    private func walkIfOrWith(_ b: BranchNode, isWith: Bool, dot: TemplateValue) throws(Failure) -> Control {
+        let mark = vars.count
+        defer { vars.removeSubrange(mark...) }
+        let value = try evalPipeline(b.pipe, dot: dot)
+        if value.isTrue {
+            return try walkList(b.list, dot: isWith ? value : dot)
+        } else if let e = b.elseList {
+            return try walkList(e, dot: dot)
+        }
+        return .normal
+    }
+
+    private func walkRange(_ r: BranchNode, dot: TemplateValue) throws(Failure) -> Control {
+        let outer = vars.count
+        defer { vars.removeSubrange(outer...) }
+        let value = try evalPipeline(r.pipe, dot: dot)
+        let decls = r.pipe.declarations
+        let mark = vars.count
+
+        // Returns false when the loop must stop.
+        func iteration(index: TemplateValue?, element: TemplateValue) throws(Failure) -> Bool {
+            if !decls.isEmpty {
+                if r.pipe.isAssign {
+                    if decls.count > 1 {
+                        setVar(decls[0], index ?? .noValue)
+                    } else {
+                        setVar(decls[0], element)
+                    }
+                } else {
+                    vars[vars.count - 1].value = element
+                }
+            }
+            if decls.count > 1 {
+                if r.pipe.isAssign {
+                    setVar(decls[1], element)
+                } else {
+                    vars[vars.count - 2].value = index ?? .noValue
+                }
+            }
+            defer { if vars.count > mark { vars.removeSubrange(mark...) } }
+            let c = try walkList(r.list, dot: element)
+            return c != .breakLoop
+        }
+
+        var ran = false
+        switch value {
+        case .list(let l):
+            for (i, e) in l.elements.enumerated() {
+                ran = true
+                if try !iteration(index: .int(i), element: e) { break }
+            }
+        case .map(let m):
+            let kt = m.keyType
+            for (k, v) in m.entries {
+                ran = true
+                if try !iteration(index: k.value(keyType: kt), element: v) { break }
+            }
+        case .channel(let c):
+            for (i, e) in c.values.enumerated() {
+                ran = true
+                if try !iteration(index: .int(i), element: e) { break }
+            }
+        case .int(let n, let k):
+            if decls.count > 1 {
+                throw fail("can't use \(GoFormat.sprint([value])) to iterate over more than one variable", at: r.position)
+            }
+            var i: Int64 = 0
+            while i < n {
+                ran = true
+                if try !iteration(index: nil, element: .int(i, k)) { break }
+                i += 1
+            }
+        case .uint(let n, let k):
+            if decls.count > 1 {
+                throw fail("can't use \(GoFormat.sprint([value])) to iterate over more than one variable", at: r.position)
+            }
+            var i: UInt64 = 0
+            while i < n {
+                ran = true
+                if try !iteration(index: nil, element: .uint(i, k)) { break }
+                i += 1
+            }
+        case .noValue:
+            break
+        case .null(let t):
+            switch t.underlying {
+            case .slice, .map, .chan: break
+            case .pointer:
+                // Go indirects the pointer first: a nil pointer acts like no value.
+                break
+            default:
+                throw fail("range can't iterate over \(GoFormat.sprint([value]))", at: r.position)
+            }
+        default:
+            throw fail("range can't iterate over \(GoFormat.sprint([value]))", at: r.position)
+        }
+        if !ran, let e = r.elseList {
+            return try walkList(e, dot: dot)
+        }
+        return .normal
+    }
+
+    private func walkTemplate(_ t: TemplateCallNode, dot: TemplateValue) throws(Failure) {
+        guard let body = template.definitions[t.name] else {
+            throw fail("template \(GoLiteral.quote(t.name)) not defined", at: t.position)
+        }
+        if depth >= Executor.maxTemplateDepth {
+            throw fail("exceeded maximum template depth (\(Executor.maxTemplateDepth))", at: t.position)
+        }
+        let newDot = try t.pipe.map { p throws(Failure) in try evalPipeline(p, dot: dot) } ?? .noValue
+        depth += 1
+        defer { depth -= 1 }
+        let saved = vars
+        vars = [("$", newDot)]
+        defer { vars = saved }
+        _ = try walkList(body, dot: newDot)
+    }
+
+    // MARK: - variables
+
+    private func setVar(_ name: String, _ value: TemplateValue) {
+        var i = vars.count - 1
+        while i >= 0 {
+            if vars[i].name == name {
+                vars[i].value = value
+                return
+            }
+            i -= 1
+        }
+    }
+
+    private func varValue(_ name: String, at position: Int) throws(Failure) -> TemplateValue {
+        var i = vars.count - 1
+        while i >= 0 {
+            if vars[i].name == name { return vars[i].value }
+            i -= 1
+        }
+        throw fail("undefined variable: \(name)", at: position)
+    }
+
+    // MARK: - printing
+
+    private func printValue(_ value: TemplateValue, at pipe: PipeNode) throws(Failure) {
+        switch value {
+        case .string(let s):
+            output.append(contentsOf: s.utf8)
+        case .int(let i, _):
+            appendInt(i)
+        case .noValue:
+            output.append(contentsOf: Executor.noValueBytes)
+        case .record(let r) where r.isPointer:
+            // Go prints what a pointer points to.
+            GoFormat.appendValue(.record(TemplateRecord(type: r.type, fields: r.fields, isPointer: false)), to: &output)
+        case .channel, .function:
+            throw fail("can't print \(pipe) of type \(value.goType?.description ?? "")", at: pipe.position)
+        default:
+            GoFormat.appendValue(value, to: &output)
+        }
+    }
+
+    private static let noValueBytes: [UInt8] = Array("<no value>".utf8)
+
+    private func appendInt(_ v: Int64) {
+        if v >= 0 && v < 10 {
+            output.append(UInt8(ascii: "0") + UInt8(v))
+            return
+        }
+        var buf: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+            UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &buf) { p in
+            var i = 20
+            var m = v.magnitude
+            repeat {
+                i -= 1
+                p[i] = UInt8(ascii: "0") + UInt8(m % 10)
+                m /= 10
+            } while m > 0
+            if v < 0 {
+                i -= 1
+                p[i] = UInt8(ascii: "-")
+            }
+            output.append(contentsOf: p[i..<20])
+        }
+    }
+
+    // MARK: - pipelines
+
+    private func fail(_ message: String, at position: Int, _ context: String? = nil) -> Failure {
+        Failure(message: message, position: position, context: context)
+    }
+
+    func evalPipeline(_ pipe: PipeNode, dot: TemplateValue) throws(Failure) -> TemplateValue {
+        var value: TemplateValue? = nil
+        for cmd in pipe.commands {
+            value = try evalCommand(cmd, dot: dot, final: value)
+        }
+        let result = value ?? .noValue
+        for name in pipe.declarations {
+            if pipe.isAssign {
+                setVar(name, result)
+            } else {
+                vars.append((name, result))
+            }
+        }
+        return result
+    }
+
+    private func notAFunction(_ args: [Operand], final: TemplateValue?, at position: Int) throws(Failure) {
+        if args.count > 1 || final != nil {
+            throw fail("can't give argument to non-function \(args[0])", at: position)
+        }
+    }
+
+    private func evalCommand(_ cmd: CommandNode, dot: TemplateValue, final: TemplateValue?) throws(Failure) -> TemplateValue {
+        let first = cmd.arguments[0]
+        switch first {
+        case .field(let p, let names):
+            return try evalFieldChain(dot: dot, receiver: dot, names: names, args: cmd.arguments, final: final, at: p, node: first)
+        case .chain(let p, let base, let names):
+            if case .nilLiteral = base { throw fail("indirection through explicit nil in \(first)", at: p) }
+            let receiver = try evalArgument(base, type: nil, dot: dot)
+            return try evalFieldChain(dot: dot, receiver: receiver, names: names, args: cmd.arguments, final: final, at: p, node: first)
+        case .identifier(let p, let f):
+            return try evalCall(f, args: cmd.arguments, final: final, dot: dot, at: p, node: cmd.description)
+        case .pipe(let pipe):
+            try notAFunction(cmd.arguments, final: final, at: pipe.position)
+            let mark = vars.count
+            defer { vars.removeSubrange(mark...) }
+            return try evalPipeline(pipe, dot: dot)
+        case .variable(let p, let name, let names):
+            let value = try varValue(name, at: p)
+            if names.isEmpty {
+                try notAFunction(cmd.arguments, final: final, at: p)
+                return value
+            }
+            return try evalFieldChain(dot: dot, receiver: value, names: names, args: cmd.arguments, final: final, at: p, node: first)
+        case .bool(let p, let b):
+            try notAFunction(cmd.arguments, final: final, at: p)
+            return .bool(b)
+        case .dot(let p):
+            try notAFunction(cmd.arguments, final: final, at: p)
+            return dot
+        case .nilLiteral(let p):
+            try notAFunction(cmd.arguments, final: final, at: p)
+            throw fail("nil is not a command", at: p)
+        case .number(let p, let n):
+            try notAFunction(cmd.arguments, final: final, at: p)
+            return try idealConstant(n, at: p)
+        case .string(let p, _, let s):
+            try notAFunction(cmd.arguments, final: final, at: p)
+            return .string(s)
+        }
+    }
+
+    private func idealConstant(_ n: NumberLiteral, at p: Int) throws(Failure) -> TemplateValue {
+        if n.isFloatSyntax, let f = n.float { return .float(f, .float64) }
+        if let i = n.int { return .int(i, .int) }
+        if n.uint != nil { throw fail("\(n.text) overflows int", at: p) }
+        if let f = n.float { return .float(f, .float64) }
+        return .noValue
+    }
+
+    // MARK: - fields
+
+    private func evalFieldChain(
+        dot: TemplateValue, receiver: TemplateValue, names: [String], args: [Operand], final: TemplateValue?,
+        at p: Int, node: Operand
+    ) throws(Failure) -> TemplateValue {
+        var r = receiver
+        let n = names.count
+        for i in 0..<(n - 1) {
+            r = try evalField(dot: dot, name: names[i], receiver: r, args: [], final: nil, at: p, node: node)
+        }
+        return try evalField(dot: dot, name: names[n - 1], receiver: r, args: args, final: final, at: p, node: node)
+    }
+
+    private func evalField(
+        dot: TemplateValue, name: String, receiver: TemplateValue, args: [Operand], final: TemplateValue?,
+        at p: Int, node: Operand
+    ) throws(Failure) -> TemplateValue {
+        let hasArgs = args.count > 1 || final != nil
+        switch receiver {
+        case .noValue:
+            if template.options.missingKey == .error {
+                throw fail("nil data; no entry for key \(GoLiteral.quote(name))", at: p, "<\(node)>")
+            }
+            return .noValue
+        case .record(let rec):
+            if let m = rec.type.methods[name] {
+                return try evalCall(m, args: args, final: final, dot: dot, at: p, node: node.description, receiverMethod: true)
+            }
+            if let i = rec.type.fieldIndex(name) {
+                if hasArgs { throw fail("\(name) has arguments but cannot be invoked as function", at: p, "<\(node)>") }
+                return rec.fields[i]
+            }
+        case .map(let m):
+            if case .string = m.keyType.underlying {
+                if hasArgs { throw fail("\(name) is not a method but has arguments", at: p, "<\(node)>") }
+                if let v = m[.string(name)] { return v }
+                return try missingKey(name, valueType: m.valueType, at: p, node: node)
+            }
+        case .object(let o):
+            if let m = o.method(named: name) {
+                return try evalCall(m, args: args, final: final, dot: dot, at: p, node: node.description, receiverMethod: true)
+            }
+        case .null(let t):
+            switch t.underlying {
+            case .map(let k, let v):
+                if case .string = k.underlying {
+                    if hasArgs { throw fail("\(name) is not a method but has arguments", at: p, "<\(node)>") }
+                    return try missingKey(name, valueType: v, at: p, node: node)
+                }
+            case .pointer(let e):
+                if case .record(let rt) = e.underlying {
+                    if rt.methods[name] != nil || rt.fieldIndex(name) != nil {
+                        throw fail("nil pointer evaluating \(t).\(name)", at: p, "<\(node)>")
+                    }
+                } else {
+                    throw fail("nil pointer evaluating \(t).\(name)", at: p, "<\(node)>")
+                }
+            case .interface:
+                throw fail("nil pointer evaluating \(t).\(name)", at: p, "<\(node)>")
+            default:
+                break
+            }
+        default:
+            break
+        }
+        let typeName = receiver.goType?.description ?? "<nil>"
+        throw fail("can't evaluate field \(name) in type \(typeName)", at: p, "<\(node)>")
+    }
+
+    private func missingKey(_ name: String, valueType: GoType, at p: Int, node: Operand) throws(Failure) -> TemplateValue {
+        switch template.options.missingKey {
+        case .invalid: return .noValue
+        case .zero: return zeroValue(valueType)
+        case .error: throw fail("map has no entry for key \(GoLiteral.quote(name))", at: p, "<\(node)>")
+        }
+    }
+
+    // MARK: - calls
+
+    private func evalCall(
+        _ f: TemplateFunction, args: [Operand], final: TemplateValue?, dot: TemplateValue, at p: Int, node: String,
+        receiverMethod: Bool = false
+    ) throws(Failure) -> TemplateValue {
+        let given = args.count - 1 + (final == nil ? 0 : 1)
+        let fixed = f.parameters.count
+        if f.variadic != nil {
+            if given < fixed {
+                throw fail("wrong number of args for \(f.name): want at least \(fixed) got \(args.count - 1)", at: p, "<\(node)>")
+            }
+        } else if given != fixed {
+            throw fail("wrong number of args for \(f.name): want \(fixed) got \(given)", at: p, "<\(node)>")
+        }
+
+        if let b = f.builtin, b == .and || b == .or {
+            var v: TemplateValue = .noValue
+            for arg in args.dropFirst() {
+                v = try evalArgument(arg, type: nil, dot: dot)
+                if v.isTrue == (b == .or) { return v }
+            }
+            if let fv = final { v = fv }
+            return v
+        }
+
+        var argv: [TemplateValue] = []
+        argv.reserveCapacity(given)
+        var i = 0
+        for arg in args.dropFirst() {
+            let type: GoType? = f.takesRawValues ? nil : (i < fixed ? f.parameters[i] : f.variadic)
+            argv.append(try evalArgument(arg, type: type, dot: dot))
+            i += 1
+        }
+        if let fv = final {
+            if f.takesRawValues {
+                argv.append(fv)
+            } else {
+                let t = i < fixed ? f.parameters[i] : (f.variadic ?? .interface)
+                argv.append(try validate(fv, type: t, at: p))
+            }
+        }
+
+        if f.builtin == .call {
+            return try callBuiltin(argv, at: p, node: node)
+        }
+        do {
+            return try f.implementation(argv, context)
+        } catch let e as Failure {
+            throw e
+        } catch let e as TemplateFunctionError {
+            throw fail("error calling \(f.name): \(e.message)", at: p, "<\(node)>")
+        } catch {
+            throw fail("error calling \(f.name): \(error)", at: p, "<\(node)>")
+        }
+    }
+
+    private func callBuiltin(_ argv: [TemplateValue], at p: Int, node: String) throws(Failure) -> TemplateValue {
+        guard let fn = argv.first else { throw fail("wrong number of args for call: want at least 1 got 0", at: p) }
+        guard case .function(let f) = fn else {
+            if fn.isNil { throw fail("error calling call: call of nil", at: p, "<\(node)>") }
+            throw fail("error calling call: non-function of type \(fn.goType?.description ?? "<nil>")", at: p, "<\(node)>")
+        }
+        let rest = Array(argv.dropFirst())
+        if f.variadic == nil && rest.count != f.parameters.count {
+            throw fail("error calling call: wrong number of args: got \(rest.count) want \(f.parameters.count)", at: p, "<\(node)>")
+        }
+        var converted: [TemplateValue] = []
+        for (i, a) in rest.enumerated() {
+            let t = i < f.parameters.count ? f.parameters[i] : (f.variadic ?? .interface)
+            converted.append(f.takesRawValues ? a : try validate(a, type: t, at: p))
+        }
+        do {
+            return try f.implementation(converted, context)
+        } catch {
+            throw fail("error calling call: \(error)", at: p, "<\(node)>")
+        }
+    }
+
+    /// Go's `validateType`: `value` as an argument of Go type `type`.
+    private func validate(_ value: TemplateValue, type: GoType, at p: Int) throws(Failure) -> TemplateValue {
+        guard let vt = value.goType else {
+            if type == .interface { return .noValue }
+            if type.canBeNil { return .null(type) }
+            throw fail("invalid value; expected \(type)", at: p)
+        }
+        if vt.isAssignable(to: type) { return value }
+        // One dereference: *T where T is wanted.
+        if case .record(let r) = value, r.isPointer, case .record(let want) = type, want == r.type {
+            return .record(TemplateRecord(type: r.type, fields: r.fields, isPointer: false))
+        }
+        if case .null(let nt) = value, case .pointer(let e) = nt, e == type {
+            throw fail("dereference of nil pointer of type \(type)", at: p)
+        }
+        throw fail("wrong type for value; expected \(type); got \(vt)", at: p)
+    }
+
+    /// Go's `evalArg`: evaluates `arg` for a parameter of `type` (nil: `reflect.Value`, taken as is).
+    private func evalArgument(_ arg: Operand, type: GoType?, dot: TemplateValue) throws(Failure) -> TemplateValue {
+        func check(_ v: TemplateValue, _ p: Int) throws(Failure) -> TemplateValue {
+            guard let t = type else { return v }
+            return try validate(v, type: t, at: p)
+        }
+        switch arg {
+        case .dot(let p):
+            return try check(dot, p)
+        case .nilLiteral(let p):
+            guard let t = type else { throw fail("cannot assign nil to reflect.Value", at: p) }
+            if t == .interface { return .noValue }
+            if t.canBeNil { return .null(t) }
+            throw fail("cannot assign nil to \(t)", at: p)
+        case .field(let p, let names):
+            return try check(evalFieldChain(dot: dot, receiver: dot, names: names, args: [arg], final: nil, at: p, node: arg), p)
+        case .variable(let p, let name, let names):
+            let v = try varValue(name, at: p)
+            if names.isEmpty { return try check(v, p) }
+            return try check(evalFieldChain(dot: dot, receiver: v, names: names, args: [arg], final: nil, at: p, node: arg), p)
+        case .pipe(let pipe):
+            let mark = vars.count
+            defer { vars.removeSubrange(mark...) }
+            return try check(evalPipeline(pipe, dot: dot), pipe.position)
+        case .identifier(let p, let f):
+            return try check(evalCall(f, args: [arg], final: nil, dot: dot, at: p, node: arg.description), p)
+        case .chain(let p, let base, let names):
+            if case .nilLiteral = base { throw fail("indirection through explicit nil in \(arg)", at: p) }
+            let receiver = try evalArgument(base, type: nil, dot: dot)
+            return try check(evalFieldChain(dot: dot, receiver: receiver, names: names, args: [arg], final: nil, at: p, node: arg), p)
+        case .bool(let p, let b):
+            guard let t = type else { return .bool(b) }
+            switch t.underlying {
+            case .bool, .interface: return .bool(b)
+            default: throw fail("expected \(kindWord(t)); found \(arg)", at: p)
+            }
+        case .string(let p, _, let s):
+            guard let t = type else { return .string(s) }
+            switch t.underlying {
+            case .string, .interface: return .string(s)
+            default: throw fail("expected \(kindWord(t)); found \(arg)", at: p)
+            }
+        case .number(let p, let n):
+            guard let t = type else { return try idealConstant(n, at: p) }
+            switch t.underlying {
+            case .interface: return try idealConstant(n, at: p)
+            case .int(let k):
+                guard let i = n.int else { throw fail("expected integer; found \(arg)", at: p) }
+                return .int(truncate(i, k), k)
+            case .uint(let k):
+                guard let u = n.uint else { throw fail("expected unsigned integer; found \(arg)", at: p) }
+                return .uint(truncate(u, k), k)
+            case .float(let k):
+                guard let f = n.float else { throw fail("expected float; found \(arg)", at: p) }
+                return .float(k == .float32 ? Double(Float(f)) : f, k)
+            default:
+                throw fail("expected \(kindWord(t)); found \(arg)", at: p)
+            }
+        }
+    }
+
+    private func kindWord(_ t: GoType) -> String {
+        switch t.underlying {
+        case .bool: return "bool"
+        case .string: return "string"
+        case .int: return "integer"
+        case .uint: return "unsigned integer"
+        case .float: return "float"
+        default: return t.description
+        }
+    }
+
+    private func truncate(_ i: Int64, _ k: GoType.IntKind) -> Int64 {
+        switch k {
+        case .int, .int64: return i
+        case .int8: return Int64(Int8(truncatingIfNeeded: i))
+        case .int16: return Int64(Int16(truncatingIfNeeded: i))
+        case .int32: return Int64(Int32(truncatingIfNeeded: i))
+        }
+    }
+
+    private func truncate(_ u: UInt64, _ k: GoType.UIntKind) -> UInt64 {
+        switch k {
+        case .uint, .uint64, .uintptr: return u
+        case .uint8: return UInt64(UInt8(truncatingIfNeeded: u))
+        case .uint16: return UInt64(UInt16(truncatingIfNeeded: u))
+        case .uint32: return UInt64(UInt32(truncatingIfNeeded: u))
+        }
+    }
 }

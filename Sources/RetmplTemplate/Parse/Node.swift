@@ -1,0 +1,191 @@
+/// The template AST, after Go's `text/template/parse/node.go`.
+///
+/// Nodes are immutable and shared by every execution. Positions are byte
+/// offsets into the source; line and column are computed only for errors.
+/// `description` prints a node back as template source (Go's `String()`),
+/// which error messages quote (`at <.Foo>`) and round-trip tests use.
+
+/// A statement: what a template body is a list of.
+public indirect enum Node: Sendable, CustomStringConvertible {
+    case text(TextNode)
+    case action(ActionNode)
+    case ifNode(BranchNode)
+    case range(BranchNode)
+    case with(BranchNode)
+    case template(TemplateCallNode)
+    case breakNode(position: Int)
+    case continueNode(position: Int)
+
+    public var description: String {
+        switch self {
+        case .text(let t): return String(decoding: t.bytes, as: UTF8.self)
+        case .action(let a): return "{{\(a.pipe)}}"
+        case .ifNode(let b): return b.render("if")
+        case .range(let b): return b.render("range")
+        case .with(let b): return b.render("with")
+        case .template(let t):
+            if let p = t.pipe { return "{{template \(GoLiteral.quote(t.name)) \(p)}}" }
+            return "{{template \(GoLiteral.quote(t.name))}}"
+        case .breakNode: return "{{break}}"
+        case .continueNode: return "{{continue}}"
+        }
+    }
+
+    var position: Int {
+        switch self {
+        case .text(let t): return t.position
+        case .action(let a): return a.position
+        case .ifNode(let b), .range(let b), .with(let b): return b.position
+        case .template(let t): return t.position
+        case .breakNode(let p), .continueNode(let p): return p
+        }
+    }
+}
+
+/// Literal text, copied to the output as bytes.
+public final class TextNode: Sendable {
+    public let position: Int
+    public let bytes: [UInt8]
+    init(position: Int, bytes: [UInt8]) {
+        self.position = position
+        self.bytes = bytes
+    }
+}
+
+/// `{{ pipeline }}`: evaluates and prints unless the pipeline declares variables.
+public final class ActionNode: Sendable {
+    public let position: Int
+    public let pipe: PipeNode
+    init(position: Int, pipe: PipeNode) {
+        self.position = position
+        self.pipe = pipe
+    }
+}
+
+/// `if`, `range` and `with`: a pipeline, a body and an optional else body.
+public final class BranchNode: Sendable {
+    public let position: Int
+    public let pipe: PipeNode
+    public let list: [Node]
+    public let elseList: [Node]?
+    init(position: Int, pipe: PipeNode, list: [Node], elseList: [Node]?) {
+        self.position = position
+        self.pipe = pipe
+        self.list = list
+        self.elseList = elseList
+    }
+
+    func render(_ keyword: String) -> String {
+        var s = "{{\(keyword) \(pipe)}}" + list.map(\.description).joined()
+        if let e = elseList { s += "{{else}}" + e.map(\.description).joined() }
+        return s + "{{end}}"
+    }
+}
+
+/// `{{template "name" pipeline}}`.
+public final class TemplateCallNode: Sendable {
+    public let position: Int
+    public let name: String
+    public let pipe: PipeNode?
+    init(position: Int, name: String, pipe: PipeNode?) {
+        self.position = position
+        self.name = name
+        self.pipe = pipe
+    }
+}
+
+/// `declarations? command ('|' command)*`
+public final class PipeNode: Sendable, CustomStringConvertible {
+    public let position: Int
+    /// `=` rather than `:=`.
+    public let isAssign: Bool
+    /// Declared variable names (`$x`), at most two.
+    public let declarations: [String]
+    public let commands: [CommandNode]
+    init(position: Int, isAssign: Bool, declarations: [String], commands: [CommandNode]) {
+        self.position = position
+        self.isAssign = isAssign
+        self.declarations = declarations
+        self.commands = commands
+    }
+
+    public var description: String {
+        var s = ""
+        if !declarations.isEmpty {
+            s = declarations.joined(separator: ", ") + (isAssign ? " = " : " := ")
+        }
+        return s + commands.map(\.description).joined(separator: " | ")
+    }
+}
+
+/// One command of a pipeline: an operand followed by arguments.
+public final class CommandNode: Sendable, CustomStringConvertible {
+    public let position: Int
+    public let arguments: [Operand]
+    init(position: Int, arguments: [Operand]) {
+        self.position = position
+        self.arguments = arguments
+    }
+
+    public var description: String {
+        arguments.map { arg in
+            if case .pipe(let p) = arg { return "(\(p))" }
+            return arg.description
+        }.joined(separator: " ")
+    }
+}
+
+/// A number literal with every interpretation Go's parser derives from its text.
+public struct NumberLiteral: Sendable {
+    public let text: String
+    public var int: Int64?
+    public var uint: UInt64?
+    public var float: Double?
+    /// Go's `idealConstant` choice for an untyped use: float syntax gives float64.
+    public var isFloatSyntax: Bool
+}
+
+/// An operand inside a command.
+public indirect enum Operand: Sendable, CustomStringConvertible {
+    case dot(position: Int)
+    case nilLiteral(position: Int)
+    case bool(position: Int, Bool)
+    case number(position: Int, NumberLiteral)
+    case string(position: Int, quoted: String, value: String)
+    /// `.A.B`
+    case field(position: Int, names: [String])
+    /// `$x.A.B` (`names` are the fields after the variable).
+    case variable(position: Int, name: String, names: [String])
+    /// A function name.
+    case identifier(position: Int, function: TemplateFunction)
+    /// `(pipe).A.B` or `fn.A` style chains.
+    case chain(position: Int, base: Operand, names: [String])
+    case pipe(PipeNode)
+
+    public var position: Int {
+        switch self {
+        case .dot(let p), .nilLiteral(let p), .bool(let p, _), .number(let p, _), .string(let p, _, _),
+            .field(let p, _), .variable(let p, _, _), .identifier(let p, _), .chain(let p, _, _):
+            return p
+        case .pipe(let p): return p.position
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .dot: return "."
+        case .nilLiteral: return "nil"
+        case .bool(_, let b): return b ? "true" : "false"
+        case .number(_, let n): return n.text
+        case .string(_, let q, _): return q
+        case .field(_, let names): return names.map { "." + $0 }.joined()
+        case .variable(_, let name, let names): return name + names.map { "." + $0 }.joined()
+        case .identifier(_, let f): return f.name
+        case .chain(_, let base, let names):
+            let b: String
+            if case .pipe(let p) = base { b = "(\(p))" } else { b = base.description }
+            return b + names.map { "." + $0 }.joined()
+        case .pipe(let p): return "(\(p))"
+        }
+    }
+}

@@ -1,0 +1,89 @@
+/// A parsed template: Go's `text/template` language, parsed once and
+/// executed any number of times (concurrently, too: executions share nothing).
+///
+/// ```swift
+/// let t = try TextTemplate(source: "Hello {{ .Name }}", name: "greet.ctmpl")
+/// let bytes = try t.execute(data: someValue)
+/// ```
+public struct TextTemplate: Sendable {
+    /// What a missing map key yields (Go's `missingkey=` option).
+    public enum MissingKey: Sendable {
+        /// Go's default: no value (prints `<no value>`).
+        case invalid
+        /// The map's zero value; consul-template's default.
+        case zero
+        /// An execution error.
+        case error
+    }
+
+    public struct Options: Sendable {
+        public var leftDelimiter: String
+        public var rightDelimiter: String
+        public var missingKey: MissingKey
+        public init(leftDelimiter: String = "{{", rightDelimiter: String = "}}", missingKey: MissingKey = .zero) {
+            self.leftDelimiter = leftDelimiter
+            self.rightDelimiter = rightDelimiter
+            self.missingKey = missingKey
+        }
+    }
+
+    /// The name used in error messages (usually the file name).
+    public let name: String
+    public let options: Options
+    /// The template body.
+    public let root: [Node]
+    /// Templates declared with `define` or `block`, by name.
+    public let definitions: [String: [Node]]
+    let source: [UInt8]
+
+    /// Parses `source`.
+    /// - Parameters:
+    ///   - source: template text.
+    ///   - name: shown in error messages, e.g. the file name.
+    ///   - functions: functions available besides Go's built-ins (checked at parse time).
+    ///   - options: delimiters and the missing-key rule.
+    /// - Throws: ``TemplateError`` of kind `.parse` with the location.
+    public init(source: String, name: String = "", functions: FunctionTable = FunctionTable(), options: Options = Options())
+        throws(TemplateError)
+    {
+        let bytes = Array(source.utf8)
+        var parser = Parser(
+            source: bytes, leftDelim: options.leftDelimiter, rightDelim: options.rightDelimiter, functions: functions)
+        do {
+            self.root = try parser.parse()
+        } catch {
+            throw TemplateError(kind: .parse, name: name, message: error.message, source: bytes, position: error.position)
+        }
+        self.definitions = parser.definitions
+        self.name = name
+        self.options = options
+        self.source = bytes
+    }
+
+    /// Executes the template with `data` as dot and returns the output bytes.
+    /// - Parameters:
+    ///   - data: the value of `.` and `$` (consul-template passes none: `.noValue`).
+    ///   - environment: state for the function library, visible to functions as
+    ///     ``ExecutionContext/environment``.
+    /// - Throws: ``TemplateError`` of kind `.execution`, naming the location.
+    public func execute(data: TemplateValue = .noValue, environment: AnyObject? = nil) throws(TemplateError) -> [UInt8] {
+        let ex = Executor(template: self, environment: environment)
+        ex.output.reserveCapacity(4096)
+        do {
+            try ex.run(root, data: data)
+        } catch {
+            throw TemplateError(
+                kind: .execution, name: name, message: error.message, source: source, position: error.position,
+                context: error.context)
+        }
+        return ex.output
+    }
+
+    /// Executes and decodes the output as UTF-8.
+    public func render(data: TemplateValue = .noValue, environment: AnyObject? = nil) throws(TemplateError) -> String {
+        String(decoding: try execute(data: data, environment: environment), as: UTF8.self)
+    }
+
+    /// The template printed back as source (Go's `Tree.String()`), used by round-trip tests.
+    public var sourceDescription: String { root.map(\.description).joined() }
+}
