@@ -1,1 +1,25 @@
-print("retmpl")
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Entry point: `retmpl SUBCOMMAND [flags] ...`.
+let arguments = Array(CommandLine.arguments.dropFirst())
+let code: Int32
+switch arguments.first {
+case "render":
+    code = RenderCommand.run(Array(arguments.dropFirst()))
+case "check":
+    code = CheckCommand.run(Array(arguments.dropFirst()))
+case "-v", "--v", "-version", "--version", "version":
+    Console.out("retmpl \(retmplVersion)\n")
+    code = 0
+case nil, "-h", "--h", "-help", "--help", "help":
+    Console.err(topLevelUsage)
+    code = arguments.isEmpty ? 13 : 0
+default:
+    Console.err("retmpl: unknown command \"\(arguments[0])\"\n\n" + topLevelUsage)
+    code = 13
+}
+exit(code)
