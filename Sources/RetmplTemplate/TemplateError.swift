@@ -64,8 +64,17 @@ public struct TemplateError: Error, Sendable, CustomStringConvertible {
     public var description: String {
         let number = String(line)
         let pad = String(repeating: " ", count: number.count)
+        // Long lines are cut to a window around the column.
+        var bytes = Array(sourceLine.utf8)
+        var caret = max(0, column - 1)
+        if bytes.count > 160 {
+            let start = max(0, min(caret - 60, bytes.count - 120))
+            let end = min(bytes.count, start + 120)
+            bytes = (start > 0 ? Array("...".utf8) : []) + bytes[start..<end] + (end < bytes.count ? Array("...".utf8) : [])
+            caret = caret - start + (start > 0 ? 3 : 0)
+        }
         // Tabs are kept so the caret lines up under the same column in a terminal.
-        let prefix = sourceLine.utf8.prefix(max(0, column - 1)).map { $0 == 0x09 ? "\t" : " " }.joined()
-        return "\(summary)\n \(number) | \(sourceLine)\n \(pad) | \(prefix)^"
+        let prefix = bytes.prefix(caret).map { $0 == 0x09 ? "\t" : " " }.joined()
+        return "\(summary)\n \(number) | \(String(decoding: bytes, as: UTF8.self))\n \(pad) | \(prefix)^"
     }
 }

@@ -35,6 +35,10 @@ public struct TextTemplate: Sendable {
     /// Templates declared with `define` or `block`, by name.
     public let definitions: [String: [Node]]
     let source: [UInt8]
+    /// Deepest static nesting of blocks and parentheses.
+    let maxNesting: Int
+    /// Nesting that any thread's stack handles; deeper work moves to ``DeepStack``.
+    static let inlineDepthBudget = 200
 
     /// Parses `source`.
     /// - Parameters:
@@ -47,14 +51,27 @@ public struct TextTemplate: Sendable {
         throws(TemplateError)
     {
         let bytes = Array(source.utf8)
-        var parser = Parser(
-            source: bytes, leftDelim: options.leftDelimiter, rightDelim: options.rightDelimiter, functions: functions)
-        do {
-            self.root = try parser.parse()
-        } catch {
+        let parse = { () -> Result<Parser, Parser.Failure> in
+            var parser = Parser(
+                source: bytes, leftDelim: options.leftDelimiter, rightDelim: options.rightDelimiter, functions: functions)
+            do throws(Parser.Failure) {
+                _ = try parser.parse()
+                return .success(parser)
+            } catch {
+                return .failure(error)
+            }
+        }
+        // Only sources that can nest deeply pay for a big-stack thread.
+        let opens = bytes.reduce(0) { $0 + ($1 == UInt8(ascii: "(") || $1 == options.leftDelimiter.utf8.first ? 1 : 0) }
+        let parsed = opens > TextTemplate.inlineDepthBudget ? DeepStack.run(parse) : parse()
+        switch parsed {
+        case .success(let parser):
+            self.root = parser.root
+            self.definitions = parser.definitions
+            self.maxNesting = parser.maxDepth
+        case .failure(let error):
             throw TemplateError(kind: .parse, name: name, message: error.message, source: bytes, position: error.position)
         }
-        self.definitions = parser.definitions
         self.name = name
         self.options = options
         self.source = bytes
@@ -69,9 +86,17 @@ public struct TextTemplate: Sendable {
     public func execute(data: TemplateValue = .noValue, environment: AnyObject? = nil) throws(TemplateError) -> [UInt8] {
         let ex = Executor(template: self, environment: environment)
         ex.output.reserveCapacity(4096)
-        do {
-            try ex.run(root, data: data)
-        } catch {
+        let run = { [root] () -> Executor.Failure? in
+            do throws(Executor.Failure) {
+                try ex.run(root, data: data)
+                return nil
+            } catch {
+                return error
+            }
+        }
+        // `template` calls can recurse: such templates, and deeply nested ones, run on a big stack.
+        let deep = !definitions.isEmpty || maxNesting > TextTemplate.inlineDepthBudget / 4
+        if let error = deep ? DeepStack.run(run) : run() {
             throw TemplateError(
                 kind: .execution, name: name, message: error.message, source: source, position: error.position,
                 context: error.context)

@@ -47,16 +47,17 @@ enum RenderCommand {
         let templatePath = positional.removeFirst()
         let snapshotPath = positional.first ?? f.string("snapshot")
 
+        // Without a snapshot there is no registry data: only env and pure functions render.
         let source: any DataSource
-        if let path = snapshotPath {
-            do {
+        do {
+            if let path = snapshotPath {
                 source = SnapshotSource(snapshot: try Snapshot.load(path: path))
-            } catch {
-                Console.err("retmpl render: snapshot \(path): \(error)\n")
-                return 3
+            } else {
+                source = SnapshotSource(snapshot: try Snapshot.load(json: "{}"))
             }
-        } else {
-            source = SnapshotSource(snapshot: Snapshot.empty)
+        } catch {
+            Console.err("retmpl render: snapshot \(snapshotPath ?? "-"): \(error)\n")
+            return 3
         }
 
         let text: String

@@ -38,7 +38,16 @@ enum Builtins {
     /// Go's `evalArgs`: a single string argument is used as is, otherwise `fmt.Sprint`.
     static func escaperInput(_ a: [TemplateValue]) -> String {
         if a.count == 1, case .string(let s) = a[0] { return s }
-        return GoFormat.sprint(a)
+        // Go's printableValue: no value prints as such, pointers as what they point to.
+        let printable: [TemplateValue] = a.map { v in
+            switch v {
+            case .noValue: return .string("<no value>")
+            case .record(let r) where r.isPointer:
+                return .record(TemplateRecord(type: r.type, fields: r.fields, isPointer: false))
+            default: return v
+            }
+        }
+        return GoFormat.sprint(printable)
     }
 
     static func typeName(_ v: TemplateValue) -> String { v.goType?.description ?? "<nil>" }
@@ -265,7 +274,7 @@ public func zeroValue(_ type: GoType) -> TemplateValue {
     case .uint(let k): return .uint(0, k)
     case .float(let k): return .float(0, k)
     case .string: return .string("")
-    case .interface: return .noValue
+    case .interface: return .null(.interface)
     case .record(let r):
         return .record(TemplateRecord(type: r, fields: r.fields.map { zeroValue($0.type) }, isPointer: false))
     case .array(let n, let e):

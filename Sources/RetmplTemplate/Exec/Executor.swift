@@ -15,13 +15,21 @@ final class Executor {
     let template: TextTemplate
     var output: [UInt8] = []
     private var vars: [(name: String, value: TemplateValue)] = []
-    private var depth = 0
     private var environment: AnyObject?
     private lazy var context = ExecutionContext(environment: environment, executor: self)
 
     /// Go allows 100,000 nested template calls on goroutine stacks that grow;
-    /// a thread stack does not, so the limit is lower here.
-    static let maxTemplateDepth = 1_000
+    /// a thread stack does not, so the limit is lower here. It bounds every
+    /// recursion of the executor: template calls, blocks and parentheses.
+    static let maxTemplateDepth = 20_000
+    private var nesting = 0
+
+    private func enter(at position: Int) throws(Failure) {
+        nesting += 1
+        if nesting > Executor.maxTemplateDepth {
+            throw fail("exceeded maximum template depth (\(Executor.maxTemplateDepth))", at: position)
+        }
+    }
 
     init(template: TextTemplate, environment: AnyObject?) {
         self.template = template
@@ -45,9 +53,9 @@ final class Executor {
             output = savedOutput
             vars = savedVars
         }
-        depth += 1
-        defer { depth -= 1 }
-        if depth > Executor.maxTemplateDepth {
+        nesting += 1
+        defer { nesting -= 1 }
+        if nesting > Executor.maxTemplateDepth {
             throw TemplateFunctionError("exceeded maximum template depth (\(Executor.maxTemplateDepth))")
         }
         do {
@@ -96,6 +104,8 @@ final class Executor {
     }
 
     private func walkIfOrWith(_ b: BranchNode, isWith: Bool, dot: TemplateValue) throws(Failure) -> Control {
+        try enter(at: b.position)
+        defer { nesting -= 1 }
         let mark = vars.count
         defer { vars.removeSubrange(mark...) }
         let value = try evalPipeline(b.pipe, dot: dot)
@@ -108,6 +118,8 @@ final class Executor {
     }
 
     private func walkRange(_ r: BranchNode, dot: TemplateValue) throws(Failure) -> Control {
+        try enter(at: r.position)
+        defer { nesting -= 1 }
         let outer = vars.count
         defer { vars.removeSubrange(outer...) }
         let value = try evalPipeline(r.pipe, dot: dot)
@@ -119,9 +131,9 @@ final class Executor {
             if !decls.isEmpty {
                 if r.pipe.isAssign {
                     if decls.count > 1 {
-                        setVar(decls[0], index ?? .noValue)
+                        try setVar(decls[0], index ?? .noValue, at: r.position)
                     } else {
-                        setVar(decls[0], element)
+                        try setVar(decls[0], element, at: r.position)
                     }
                 } else {
                     vars[vars.count - 1].value = element
@@ -129,7 +141,7 @@ final class Executor {
             }
             if decls.count > 1 {
                 if r.pipe.isAssign {
-                    setVar(decls[1], element)
+                    try setVar(decls[1], element, at: r.position)
                 } else {
                     vars[vars.count - 2].value = index ?? .noValue
                 }
@@ -201,12 +213,9 @@ final class Executor {
         guard let body = template.definitions[t.name] else {
             throw fail("template \(GoLiteral.quote(t.name)) not defined", at: t.position)
         }
-        if depth >= Executor.maxTemplateDepth {
-            throw fail("exceeded maximum template depth (\(Executor.maxTemplateDepth))", at: t.position)
-        }
+        try enter(at: t.position)
+        defer { nesting -= 1 }
         let newDot = try t.pipe.map { p throws(Failure) in try evalPipeline(p, dot: dot) } ?? .noValue
-        depth += 1
-        defer { depth -= 1 }
         let saved = vars
         vars = [("$", newDot)]
         defer { vars = saved }
@@ -215,7 +224,7 @@ final class Executor {
 
     // MARK: - variables
 
-    private func setVar(_ name: String, _ value: TemplateValue) {
+    private func setVar(_ name: String, _ value: TemplateValue, at position: Int) throws(Failure) {
         var i = vars.count - 1
         while i >= 0 {
             if vars[i].name == name {
@@ -224,6 +233,7 @@ final class Executor {
             }
             i -= 1
         }
+        throw fail("undefined variable: \(name)", at: position)
     }
 
     private func varValue(_ name: String, at position: Int) throws(Failure) -> TemplateValue {
@@ -290,12 +300,15 @@ final class Executor {
     func evalPipeline(_ pipe: PipeNode, dot: TemplateValue) throws(Failure) -> TemplateValue {
         var value: TemplateValue? = nil
         for cmd in pipe.commands {
-            value = try evalCommand(cmd, dot: dot, final: value)
+            var v = try evalCommand(cmd, dot: dot, final: value)
+            // Go digs into interface{} values here: a nil interface becomes no value.
+            if case .null(.interface) = v { v = .noValue }
+            value = v
         }
         let result = value ?? .noValue
         for name in pipe.declarations {
             if pipe.isAssign {
-                setVar(name, result)
+                try setVar(name, result, at: pipe.position)
             } else {
                 vars.append((name, result))
             }
@@ -322,6 +335,8 @@ final class Executor {
             return try evalCall(f, args: cmd.arguments, final: final, dot: dot, at: p, node: cmd.description)
         case .pipe(let pipe):
             try notAFunction(cmd.arguments, final: final, at: pipe.position)
+            try enter(at: pipe.position)
+            defer { nesting -= 1 }
             let mark = vars.count
             defer { vars.removeSubrange(mark...) }
             return try evalPipeline(pipe, dot: dot)
@@ -467,12 +482,14 @@ final class Executor {
         var i = 0
         for arg in args.dropFirst() {
             let type: GoType? = f.takesRawValues ? nil : (i < fixed ? f.parameters[i] : f.variadic)
-            argv.append(try evalArgument(arg, type: type, dot: dot))
+            var v = try evalArgument(arg, type: type, dot: dot)
+            if f.takesRawValues, case .null(.interface) = v { v = .noValue }  // Go's indirectInterface
+            argv.append(v)
             i += 1
         }
         if let fv = final {
             if f.takesRawValues {
-                argv.append(fv)
+                if case .null(.interface) = fv { argv.append(.noValue) } else { argv.append(fv) }
             } else {
                 let t = i < fixed ? f.parameters[i] : (f.variadic ?? .interface)
                 argv.append(try validate(fv, type: t, at: p))
@@ -522,6 +539,7 @@ final class Executor {
             if type.canBeNil { return .null(type) }
             throw fail("invalid value; expected \(type)", at: p)
         }
+        if vt == .interface && type == .interface { return .noValue }  // a nil interface passed as any
         if vt.isAssignable(to: type) { return value }
         // One dereference: *T where T is wanted.
         if case .record(let r) = value, r.isPointer, case .record(let want) = type, want == r.type {
@@ -543,7 +561,7 @@ final class Executor {
         case .dot(let p):
             return try check(dot, p)
         case .nilLiteral(let p):
-            guard let t = type else { throw fail("cannot assign nil to reflect.Value", at: p) }
+            guard let t = type else { return .noValue }  // reflect.Value can hold nil
             if t == .interface { return .noValue }
             if t.canBeNil { return .null(t) }
             throw fail("cannot assign nil to \(t)", at: p)
@@ -554,6 +572,8 @@ final class Executor {
             if names.isEmpty { return try check(v, p) }
             return try check(evalFieldChain(dot: dot, receiver: v, names: names, args: [arg], final: nil, at: p, node: arg), p)
         case .pipe(let pipe):
+            try enter(at: pipe.position)
+            defer { nesting -= 1 }
             let mark = vars.count
             defer { vars.removeSubrange(mark...) }
             return try check(evalPipeline(pipe, dot: dot), pipe.position)

@@ -12,9 +12,14 @@ struct Parser {
     private var vars: [String] = ["$"]
     private var rangeDepth = 0
     private var stackDepth = 0
+    /// Deepest nesting of blocks and parentheses seen (the executor's recursion follows it).
+    private(set) var maxDepth = 0
+    /// The template body, once parsed.
+    private(set) var root: [Node] = []
     /// `define` and `block` bodies, by name.
     private(set) var definitions: [String: [Node]] = [:]
-    private static let maxStackDepth = 10_000
+    /// Go allows 10,000 nested parentheses; blocks count here too.
+    static let maxStackDepth = 10_000
 
     init(source: [UInt8], leftDelim: String, rightDelim: String, functions: FunctionTable) {
         self.lexer = Lexer(input: source, leftDelim: leftDelim, rightDelim: rightDelim)
@@ -106,6 +111,7 @@ struct Parser {
             }
         }
         if case .error = peek().kind { throw unexpected(next(), "input") }
+        self.root = root
         return root
     }
 
@@ -223,6 +229,10 @@ struct Parser {
 
     /// `control: pipeline "}}" itemList ("{{else}}" itemList | "{{else if/with ...}}")? "{{end}}"`
     private mutating func parseControl(_ context: String, at position: Int) throws(Failure) -> BranchNode {
+        if stackDepth >= Parser.maxStackDepth { throw fail("max expression depth exceeded", at: position) }
+        stackDepth += 1
+        maxDepth = max(maxDepth, stackDepth)
+        defer { stackDepth -= 1 }
         let savedVars = vars.count
         defer { vars.removeLast(vars.count - savedVars) }
         let pipe = try pipeline(context, end: .rightDelim)
@@ -435,6 +445,7 @@ struct Parser {
         case .leftParen:
             if stackDepth >= Parser.maxStackDepth { throw fail("max expression depth exceeded", at: t.pos) }
             stackDepth += 1
+            maxDepth = max(maxDepth, stackDepth)
             defer { stackDepth -= 1 }
             return .pipe(try pipeline("parenthesized pipeline", end: .rightParen))
         case .string, .rawString:
