@@ -24,6 +24,7 @@ enum RenderCommand {
         f.value("left-delim", "X", topic: "Template", "left delimiter (default \"{{\")")
         f.value("right-delim", "Y", topic: "Template", "right delimiter (default \"}}\")")
         f.bool("error-on-missing-key", topic: "Template", "a missing map key is an error instead of its zero value")
+        f.bool("single-pass", topic: "Template", "accepted for compatibility with the oracle: complete-pass rendering is always on")
         return f
     }
 

@@ -457,11 +457,11 @@ final class Executor {
         _ f: TemplateFunction, args: [Operand], final: TemplateValue?, dot: TemplateValue, at p: Int, node: String,
         receiverMethod: Bool = false
     ) throws(Failure) -> TemplateValue {
-        let given = args.count - 1 + (final == nil ? 0 : 1)
+        let given = max(0, args.count - 1) + (final == nil ? 0 : 1)
         let fixed = f.parameters.count
         if f.variadic != nil {
             if given < fixed {
-                throw fail("wrong number of args for \(f.name): want at least \(fixed) got \(args.count - 1)", at: p, "<\(node)>")
+                throw fail("wrong number of args for \(f.name): want at least \(fixed) got \(max(0, args.count - 1))", at: p, "<\(node)>")
             }
         } else if given != fixed {
             throw fail("wrong number of args for \(f.name): want \(fixed) got \(given)", at: p, "<\(node)>")
@@ -566,11 +566,11 @@ final class Executor {
             if t.canBeNil { return .null(t) }
             throw fail("cannot assign nil to \(t)", at: p)
         case .field(let p, let names):
-            return try check(evalFieldChain(dot: dot, receiver: dot, names: names, args: [arg], final: nil, at: p, node: arg), p)
+            return try check(evalFieldChain(dot: dot, receiver: dot, names: names, args: [], final: nil, at: p, node: arg), p)
         case .variable(let p, let name, let names):
             let v = try varValue(name, at: p)
             if names.isEmpty { return try check(v, p) }
-            return try check(evalFieldChain(dot: dot, receiver: v, names: names, args: [arg], final: nil, at: p, node: arg), p)
+            return try check(evalFieldChain(dot: dot, receiver: v, names: names, args: [], final: nil, at: p, node: arg), p)
         case .pipe(let pipe):
             try enter(at: pipe.position)
             defer { nesting -= 1 }
@@ -578,11 +578,11 @@ final class Executor {
             defer { vars.removeSubrange(mark...) }
             return try check(evalPipeline(pipe, dot: dot), pipe.position)
         case .identifier(let p, let f):
-            return try check(evalCall(f, args: [arg], final: nil, dot: dot, at: p, node: arg.description), p)
+            return try check(evalCall(f, args: [], final: nil, dot: dot, at: p, node: arg.description), p)
         case .chain(let p, let base, let names):
             if case .nilLiteral = base { throw fail("indirection through explicit nil in \(arg)", at: p) }
             let receiver = try evalArgument(base, type: nil, dot: dot)
-            return try check(evalFieldChain(dot: dot, receiver: receiver, names: names, args: [arg], final: nil, at: p, node: arg), p)
+            return try check(evalFieldChain(dot: dot, receiver: receiver, names: names, args: [], final: nil, at: p, node: arg), p)
         case .bool(let p, let b):
             guard let t = type else { return .bool(b) }
             switch t.underlying {

@@ -77,6 +77,7 @@ struct GoDecimal {
         }
         if q == 0 { return GoDecimal(digits: [], dp: 0) }
         var chars: [UInt8] = []
+        chars.reserveCapacity(40)
         if let small = UInt64(exactly: q) {
             var v = small
             while v != 0 {

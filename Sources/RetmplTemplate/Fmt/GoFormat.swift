@@ -27,11 +27,82 @@ public enum GoFormat {
 
     /// `fmt.Appendf`: formats straight into `out`.
     public static func appendPrintf(_ format: String, _ args: [TemplateValue], to out: inout [UInt8]) {
+        var format = format
+        format.withUTF8 { f in
+            // Fast path: plain `%s`/`%v`/`%d` of strings and ints, which is
+            // what templates mostly use. Anything else hands over to the
+            // full printer at the directive it cannot handle.
+            let end = f.count
+            var i = 0
+            var argNum = 0
+            while i < end {
+                let last = i
+                while i < end && f[i] != UInt8(ascii: "%") { i += 1 }
+                if i > last {
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: f[last..<i]))
+                }
+                if i >= end { break }
+                if i + 1 < end {
+                    let c = f[i + 1]
+                    if c == UInt8(ascii: "%") {
+                        out.append(c)
+                        i += 2
+                        continue
+                    }
+                    if argNum < args.count && appendSimpleDirective(c, args, argNum, to: &out) {
+                        argNum += 1
+                        i += 2
+                        continue
+                    }
+                }
+                return slowPrintf(f, args, from: i, argNum: argNum, to: &out)
+            }
+            if argNum < args.count {
+                // Reports the unused arguments.
+                slowPrintf(f, args, from: end, argNum: argNum, to: &out)
+            }
+        }
+    }
+
+    @inline(__always)
+    private static func appendSimpleDirective(_ verb: UInt8, _ args: [TemplateValue], _ index: Int, to out: inout [UInt8]) -> Bool {
+        if verb == UInt8(ascii: "s") || verb == UInt8(ascii: "v") {
+            if case .string(let s) = args[index] {
+                appendUTF8(s, to: &out)
+                return true
+            }
+        }
+        if verb == UInt8(ascii: "d") || verb == UInt8(ascii: "v") {
+            if case .int(let v, _) = args[index] {
+                appendInt(v, to: &out)
+                return true
+            }
+        }
+        return false
+    }
+
+    private static func slowPrintf(_ f: UnsafeBufferPointer<UInt8>, _ args: [TemplateValue], from start: Int, argNum: Int, to out: inout [UInt8]) {
         var printer = GoPrinter()
         swap(&printer.buf, &out)
-        var format = format
-        format.withUTF8 { printer.doPrintf($0, args) }
+        printer.doPrintf(f, args, from: start, argNum: argNum)
         swap(&printer.buf, &out)
+    }
+
+    @inline(__always)
+    private static func appendUTF8(_ s: String, to out: inout [UInt8]) {
+        if s.utf8.withContiguousStorageIfAvailable({ out.append(contentsOf: $0) }) == nil {
+            out.append(contentsOf: s.utf8)
+        }
+    }
+
+    @inline(__always)
+    private static func appendInt(_ v: Int64, to out: inout [UInt8]) {
+        if v < 0 {
+            out.append(UInt8(ascii: "-"))
+            GoPrinter.appendDecimal(0 &- UInt64(bitPattern: v), to: &out)
+        } else {
+            GoPrinter.appendDecimal(UInt64(v), to: &out)
+        }
     }
 
     /// `fmt.Append`.
@@ -59,14 +130,9 @@ public enum GoFormat {
     public static func appendValue(_ value: TemplateValue, to out: inout [UInt8]) {
         switch value {
         case .string(let s):
-            out.append(contentsOf: s.utf8)
+            appendUTF8(s, to: &out)
         case .int(let v, _):
-            if v < 0 {
-                out.append(UInt8(ascii: "-"))
-                GoPrinter.appendDecimal(0 &- UInt64(bitPattern: v), to: &out)
-            } else {
-                GoPrinter.appendDecimal(UInt64(v), to: &out)
-            }
+            appendInt(v, to: &out)
         case .uint(let v, _):
             GoPrinter.appendDecimal(v, to: &out)
         case .bool(let b):

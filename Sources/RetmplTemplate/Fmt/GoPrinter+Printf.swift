@@ -87,12 +87,14 @@ extension GoPrinter {
         plus = false
     }
 
-    mutating func doPrintf(_ f: UnsafeBufferPointer<UInt8>, _ args: [TemplateValue]) {
+    /// Formats `f[start...]`, the first `argNum` arguments having been
+    /// consumed already by simple directives (no indexes) before `start`.
+    mutating func doPrintf(_ f: UnsafeBufferPointer<UInt8>, _ args: [TemplateValue], from start: Int = 0, argNum firstArg: Int = 0) {
         let end = f.count
-        var argNum = 0
+        var argNum = firstArg
         var afterIndex = false
         reordered = false
-        var i = 0
+        var i = start
         formatLoop: while i < end {
             goodArgNum = true
             let last = i

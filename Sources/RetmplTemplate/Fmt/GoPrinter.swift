@@ -5,8 +5,6 @@
 /// from the caller's buffer, so formatting appends without copying.
 struct GoPrinter {
     var buf: [UInt8] = []
-    /// Scratch space for float digits, reused across directives.
-    var scratch: [UInt8] = []
 
     var widPresent = false
     var precPresent = false
@@ -80,17 +78,8 @@ struct GoPrinter {
         }
     }
 
-    mutating func pad(_ bytes: [UInt8]) {
-        bytes.withUnsafeBufferPointer { pad($0) }
-    }
-
     mutating func padStatic(_ s: StaticString) {
         s.withUTF8Buffer { pad($0) }
-    }
-
-    mutating func padString(_ s: String) {
-        var s = s
-        s.withUTF8 { pad($0) }
     }
 
     mutating func appendStatic(_ s: StaticString) {
@@ -341,50 +330,49 @@ struct GoPrinter {
     // MARK: Floats
 
     /// Formats a float with `strconv` verb `verb` and default precision
-    /// `defaultPrec`, then applies sign, `#` and padding rules.
+    /// `defaultPrec`, then applies sign, `#` and padding rules. The number is
+    /// formatted in place at the end of `buf`, behind a reserved sign byte.
     mutating func fmtFloat(_ v: Double, size: Int, verb: UInt8, defaultPrec: Int) {
         let precision = precPresent ? prec : defaultPrec
-        var num = scratch
-        scratch = []
-        num.removeAll(keepingCapacity: true)
-        // num[0] is reserved for the sign.
-        num.append(UInt8(ascii: "+"))
-        GoFloat.append(v, fmt: verb, prec: precision, bitSize: size, to: &num)
-        if num[1] == UInt8(ascii: "-") || num[1] == UInt8(ascii: "+") {
-            num.removeFirst()
+        let start = buf.count
+        buf.append(UInt8(ascii: "+"))
+        GoFloat.append(v, fmt: verb, prec: precision, bitSize: size, to: &buf)
+        if buf[start + 1] == UInt8(ascii: "-") || buf[start + 1] == UInt8(ascii: "+") {
+            buf.remove(at: start)
         }
-        defer { scratch = num }
-        if space && num[0] == UInt8(ascii: "+") && !plus {
-            num[0] = UInt8(ascii: " ")
+        if space && buf[start] == UInt8(ascii: "+") && !plus {
+            buf[start] = UInt8(ascii: " ")
         }
         // Infinities and NaN are not padded with zeros.
-        if num[1] == UInt8(ascii: "I") || num[1] == UInt8(ascii: "N") {
+        let first = buf[start + 1]
+        if first == UInt8(ascii: "I") || first == UInt8(ascii: "N") {
             let oldZero = zero
             zero = false
-            if num[1] == UInt8(ascii: "N") && !space && !plus {
-                num.withUnsafeBufferPointer { pad(UnsafeBufferPointer(rebasing: $0[1...])) }
-            } else {
-                pad(num)
+            if first == UInt8(ascii: "N") && !space && !plus {
+                buf.remove(at: start)
             }
+            padWritten(from: start)
             zero = oldZero
             return
         }
         // `#` forces a decimal point and keeps trailing zeros.
         if sharp && verb != UInt8(ascii: "b") {
+            var num = Array(buf[start...])
             restoreTrailingZeros(&num, verb: verb, precision: precision)
+            buf.replaceSubrange(start..., with: num)
         }
-        if plus || num[0] != UInt8(ascii: "+") {
+        if plus || buf[start] != UInt8(ascii: "+") {
             // Zero padding goes between the sign and the digits.
-            if zero && !minus && widPresent && wid > num.count {
-                buf.append(num[0])
-                writePadding(wid - num.count)
-                buf.append(contentsOf: num[1...])
+            let length = buf.count - start
+            if zero && !minus && widPresent && wid > length {
+                buf.insert(contentsOf: repeatElement(UInt8(ascii: "0"), count: wid - length), at: start + 1)
                 return
             }
-            pad(num)
+            padWritten(from: start)
             return
         }
-        num.withUnsafeBufferPointer { pad(UnsafeBufferPointer(rebasing: $0[1...])) }
+        buf.remove(at: start)
+        padWritten(from: start)
     }
 
     private func restoreTrailingZeros(_ num: inout [UInt8], verb: UInt8, precision: Int) {
