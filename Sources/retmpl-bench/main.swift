@@ -31,10 +31,9 @@ guard let templateText = try? String(contentsOfFile: templatePath, encoding: .ut
     exit(3)
 }
 let expected = (try? String(contentsOfFile: dir + "/expected.sha256", encoding: .utf8)) ?? ""
-let hasher = try TextTemplate(source: "{{ sha256Hex . }}", functions: ConsulFunctions.table)
 var status: Int32 = 0
 
-for (i, c) in cases.enumerated() {
+@MainActor func runCase(_ i: Int, _ c: String, hasher: TextTemplate) throws {
     print("== \(c)")
     let t0 = now()
     let snapshot: Snapshot
@@ -43,7 +42,7 @@ for (i, c) in cases.enumerated() {
     } catch {
         print("  cannot load snapshot: \(error) (run gen.py in \(dir))")
         status = 3
-        continue
+        return
     }
     let t1 = now()
     print(String(format: "  snapshot load    %8.1f ms", Double(t1 - t0) / 1e6))
@@ -53,7 +52,7 @@ for (i, c) in cases.enumerated() {
     guard case .rendered(let first) = renderer.render(source: source).outcome else {
         print("  render failed")
         status = 1
-        continue
+        return
     }
     let t3 = now()
     print(String(format: "  first render     %8.1f ms (dependency data converted and cached)", Double(t3 - t2) / 1e6))
@@ -76,5 +75,17 @@ for (i, c) in cases.enumerated() {
         print("  output: \(first.count) bytes, sha256 MISMATCH (\(sum))")
         status = 1
     }
+}
+
+do {
+    let hasher = try TextTemplate(source: "{{ sha256Hex . }}", functions: ConsulFunctions.table)
+    // RETMPL_BENCH_CASES=b runs only case b (for profiling).
+    let only = ProcessInfo.processInfo.environment["RETMPL_BENCH_CASES"]
+    for (i, c) in cases.enumerated() where only.map { $0.contains(c.prefix(1)) } ?? true {
+        try runCase(i, c, hasher: hasher)
+    }
+} catch {
+    print("retmpl-bench: \(error)")
+    status = 1
 }
 exit(status)

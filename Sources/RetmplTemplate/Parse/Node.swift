@@ -153,13 +153,13 @@ public indirect enum Operand: Sendable, CustomStringConvertible {
     case number(position: Int, NumberLiteral)
     case string(position: Int, quoted: String, value: String)
     /// `.A.B`
-    case field(position: Int, names: [String])
+    case field(position: Int, names: [FieldName])
     /// `$x.A.B` (`names` are the fields after the variable).
-    case variable(position: Int, name: String, names: [String])
+    case variable(position: Int, name: String, names: [FieldName])
     /// A function name.
     case identifier(position: Int, function: TemplateFunction)
     /// `(pipe).A.B` or `fn.A` style chains.
-    case chain(position: Int, base: Operand, names: [String])
+    case chain(position: Int, base: Operand, names: [FieldName])
     case pipe(PipeNode)
 
     public var position: Int {
@@ -178,14 +178,36 @@ public indirect enum Operand: Sendable, CustomStringConvertible {
         case .bool(_, let b): return b ? "true" : "false"
         case .number(_, let n): return n.text
         case .string(_, let q, _): return q
-        case .field(_, let names): return names.map { "." + $0 }.joined()
-        case .variable(_, let name, let names): return name + names.map { "." + $0 }.joined()
+        case .field(_, let names): return names.map { "." + $0.name }.joined()
+        case .variable(_, let name, let names): return name + names.map { "." + $0.name }.joined()
         case .identifier(_, let f): return f.name
         case .chain(_, let base, let names):
             let b: String
             if case .pipe(let p) = base { b = "(\(p))" } else { b = base.description }
-            return b + names.map { "." + $0 }.joined()
+            return b + names.map { "." + $0.name }.joined()
         case .pipe(let p): return "(\(p))"
         }
+    }
+}
+
+/// A field name with a precomputed key, so struct field lookup compares
+/// integers instead of strings on the hot path.
+public struct FieldName: Sendable, Hashable, CustomStringConvertible {
+    public let name: String
+    public let key: UInt64
+    public init(_ name: String) {
+        self.name = name
+        self.key = FieldName.key(of: name)
+    }
+    public var description: String { name }
+
+    /// FNV-1a over the UTF-8 bytes.
+    static func key(of name: String) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in name.utf8 {
+            h ^= UInt64(b)
+            h = h &* 0x100_0000_01b3
+        }
+        return h
     }
 }

@@ -404,9 +404,9 @@ struct Parser {
         guard let node = try term() else { return nil }
         guard peek().kind == .field else { return node }
         let chainPos = peek().pos
-        var names: [String] = []
+        var names: [FieldName] = []
         while peek().kind == .field {
-            names.append(String(text(next()).dropFirst()))
+            names.append(FieldName(String(text(next()).dropFirst())))
         }
         switch node {
         case .field(let p, let base): return .field(position: p, names: base + names)
@@ -435,9 +435,9 @@ struct Parser {
             let parts = full.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
             let name = parts[0]
             guard vars.contains(name) else { throw fail("undefined variable \(GoLiteral.quote(name))", at: t.pos) }
-            return .variable(position: t.pos, name: name, names: Array(parts.dropFirst()))
+            return .variable(position: t.pos, name: name, names: parts.dropFirst().map(FieldName.init))
         case .field:
-            let names = text(t).split(separator: ".").map(String.init)
+            let names = text(t).split(separator: ".").map { FieldName(String($0)) }
             return .field(position: t.pos, names: names)
         case .bool: return .bool(position: t.pos, text(t) == "true")
         case .charConstant, .number:

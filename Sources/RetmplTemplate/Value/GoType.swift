@@ -122,6 +122,8 @@ public final class RecordType: Sendable, Hashable, CustomStringConvertible {
     /// Methods callable from templates (`{{ .Checks.AggregatedStatus }}` style).
     public let methods: [String: TemplateFunction]
     private let indexByName: [String: Int]
+    private let fieldNames: [String]
+    private let fieldKeys: [UInt64]
 
     public struct Field: Sendable {
         public let name: String
@@ -145,10 +147,33 @@ public final class RecordType: Sendable, Hashable, CustomStringConvertible {
         var index: [String: Int] = [:]
         for (i, f) in fields.enumerated() { index[f.name] = i }
         self.indexByName = index
+        self.fieldNames = fields.map(\.name)
+        self.fieldKeys = fields.map { FieldName.key(of: $0.name) }
+    }
+
+    /// The index of the field `name` (precomputed key: compares integers).
+    public func fieldIndex(_ name: FieldName) -> Int? {
+        var i = 0
+        while i < fieldKeys.count {
+            if fieldKeys[i] == name.key && fieldNames[i] == name.name { return i }
+            i += 1
+        }
+        return nil
     }
 
     /// The index of the field named `name`, if the struct has one.
-    public func fieldIndex(_ name: String) -> Int? { indexByName[name] }
+    public func fieldIndex(_ name: String) -> Int? {
+        // Small structs: comparing short strings beats hashing them.
+        if fieldNames.count <= 24 {
+            var i = 0
+            while i < fieldNames.count {
+                if fieldNames[i] == name { return i }
+                i += 1
+            }
+            return nil
+        }
+        return indexByName[name]
+    }
 
     public var description: String { name }
 
