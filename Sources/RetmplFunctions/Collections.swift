@@ -258,16 +258,18 @@ enum CollectionFunctions {
         return root.freeze()
     }
 
-    /// mergo's map merge (as consul-template's `mergeMap` uses it). Go merges
-    /// into `dst` in place; here the merged map is returned and `dst` is unchanged.
+    /// mergo's map merge (as consul-template's `mergeMap` uses it): merges
+    /// into `dst` in place, as Go does, and returns it.
     static func mergeMap(_ dst: TemplateValue, _ src: TemplateValue, overwrite: Bool) -> TemplateValue {
         guard case .map(let s) = src else {
             // A nil src leaves dst as it is (a nil dst stays nil).
             return dst
         }
-        var base: TemplateMap
-        if case .map(let d) = dst { base = d } else { base = TemplateMap(type: .stringAnyMap, unsorted: []) }
-        return .map(merge(base, s, overwrite: overwrite))
+        guard case .map(let d) = dst else {
+            return .map(merge(TemplateMap(type: .stringAnyMap, unsorted: []), s, overwrite: overwrite))
+        }
+        d.replaceContents(with: merge(d, s, overwrite: overwrite))
+        return dst
     }
 
     private static func merge(_ dst: TemplateMap, _ src: TemplateMap, overwrite: Bool) -> TemplateMap {
@@ -326,6 +328,7 @@ enum CollectionFunctions {
         case .uint(let u, _): return u == 0
         case .float(let f, _): return f == 0
         case .string(let s): return s.isEmpty
+        case .bytes(let b): return b.isEmpty
         case .list(let l): return l.elements.isEmpty
         case .map(let m): return m.count == 0
         case .record, .channel, .object, .function: return false

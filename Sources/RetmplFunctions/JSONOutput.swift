@@ -70,6 +70,8 @@ struct GoJSON {
             out.append(contentsOf: GoText.jsonFloat(f, float32: k == .float32).utf8)
         case .string(let s):
             string(s)
+        case .bytes(let b):
+            b.withUnsafeBufferPointer { string(bytes: $0) }
         case .list(let l):
             if case .uint(.uint8) = l.elementType, case .slice = l.type.underlying {
                 // []byte encodes as a base64 string.
@@ -184,9 +186,14 @@ struct GoJSON {
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
     private mutating func string(_ s: String) {
-        out.append(UInt8(ascii: "\""))
         var s = s
-        s.withUTF8 { src in
+        s.withUTF8 { string(bytes: $0) }
+    }
+
+    /// Go's encodeState.string: invalid UTF-8 becomes `\ufffd`.
+    private mutating func string(bytes src: UnsafeBufferPointer<UInt8>) {
+        out.append(UInt8(ascii: "\""))
+        do {
             var start = 0
             var i = 0
             let n = src.count
@@ -217,6 +224,15 @@ struct GoJSON {
                     start = i
                     continue
                 }
+                // An invalid sequence is replaced, as encoding/json does.
+                let width = Self.validSequenceLength(src, i)
+                if width == 0 {
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: src[start ..< i]))
+                    out.append(contentsOf: "\\ufffd".utf8)
+                    i += 1
+                    start = i
+                    continue
+                }
                 // U+2028 / U+2029 are E2 80 A8 / E2 80 A9.
                 if b == 0xE2 && i + 2 < n && src[i + 1] == 0x80 && (src[i + 2] == 0xA8 || src[i + 2] == 0xA9) {
                     out.append(contentsOf: UnsafeBufferPointer(rebasing: src[start ..< i]))
@@ -225,10 +241,32 @@ struct GoJSON {
                     start = i
                     continue
                 }
-                i += 1
+                i += width
             }
             out.append(contentsOf: UnsafeBufferPointer(rebasing: src[start ..< n]))
         }
         out.append(UInt8(ascii: "\""))
+    }
+
+    /// Length of the valid UTF-8 sequence starting at `i`, or 0.
+    private static func validSequenceLength(_ src: UnsafeBufferPointer<UInt8>, _ i: Int) -> Int {
+        let b = src[i]
+        let n: Int
+        var minValue: UInt32
+        var v: UInt32
+        switch b {
+        case 0xC2...0xDF: n = 2; v = UInt32(b & 0x1F); minValue = 0x80
+        case 0xE0...0xEF: n = 3; v = UInt32(b & 0x0F); minValue = 0x800
+        case 0xF0...0xF4: n = 4; v = UInt32(b & 0x07); minValue = 0x10000
+        default: return 0
+        }
+        guard i + n <= src.count else { return 0 }
+        for k in 1..<n {
+            let c = src[i + k]
+            guard c & 0xC0 == 0x80 else { return 0 }
+            v = v << 6 | UInt32(c & 0x3F)
+        }
+        if v < minValue || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF) { return 0 }
+        return n
     }
 }

@@ -388,11 +388,16 @@ enum SprigFunctions {
             return dict(out)
         },
         F("get", [anyMap, .string]) { a, _ in lookup(a[0], a.string(1)) ?? .string("") },
+        // Go maps are references: set and unset change the dict in place.
         F("set", [anyMap, .string, .interface]) { a, _ in
-            dict(entries(a[0]) + [(key: .string(a.string(1)), value: a[2])])
+            guard case .map(let m) = a[0] else { return dict([(key: .string(a.string(1)), value: a[2])]) }
+            m.set(.string(a.string(1)), a[2])
+            return a[0]
         },
         F("unset", [anyMap, .string]) { a, _ in
-            dict(entries(a[0]).filter { $0.key != .string(a.string(1)) })
+            guard case .map(let m) = a[0] else { return dict([]) }
+            m.remove(.string(a.string(1)))
+            return a[0]
         },
         F("hasKey", [anyMap, .string]) { a, _ in .bool(lookup(a[0], a.string(1)) != nil) },
         F("pluck", [.string], variadic: anyMap) { a, _ in

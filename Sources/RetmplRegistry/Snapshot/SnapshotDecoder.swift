@@ -316,7 +316,9 @@ struct InternTable<Value> {
     private(set) var items: [Value] = []
     /// Where each entry's text is in the input (offset, length); -1: not shareable.
     private var spans: [(offset: Int, count: Int)] = []
-    private var byHash: [UInt64: [Int32]] = [:]
+    /// Newest entry per text hash; `next` chains older entries with the same hash.
+    private var byHash: [UInt64: SharedID] = [:]
+    private var next: [SharedID] = []
 
     /// The entry for `value`; with `text` (its JSON text inside the input
     /// starting at `base`), an earlier entry with the same text is reused.
@@ -324,6 +326,7 @@ struct InternTable<Value> {
         guard let text, let start = text.baseAddress else {
             items.append(value)
             spans.append((-1, 0))
+            next.append(-1)
             return SharedID(items.count - 1)
         }
         var hash = UInt64(text.count) &* 0x9E37_79B9_7F4A_7C15
@@ -337,16 +340,18 @@ struct InternTable<Value> {
             hash = (hash ^ UInt64(start[i])) &* 0xFF51_AFD7_ED55_8CCD
             i += 1
         }
-        if let candidates = byHash[hash] {
-            for id in candidates {
-                let span = spans[Int(id)]
-                if span.count == text.count && memcmp(base + span.offset, start, text.count) == 0 { return id }
-            }
+        let newest = byHash[hash] ?? -1
+        var candidate = newest
+        while candidate >= 0 {
+            let span = spans[Int(candidate)]
+            if span.count == text.count && memcmp(base + span.offset, start, text.count) == 0 { return candidate }
+            candidate = next[Int(candidate)]
         }
         items.append(value)
         spans.append((start - base, text.count))
+        next.append(newest)
         let id = SharedID(items.count - 1)
-        byHash[hash, default: []].append(id)
+        byHash[hash] = id
         return id
     }
 }

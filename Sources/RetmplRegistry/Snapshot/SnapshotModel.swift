@@ -183,7 +183,7 @@ struct SnapshotNode {
     var node = ""
     var address = ""
     var datacenter = ""
-    var taggedAddresses: StringPairs?
+    var taggedAddresses: SharedID = -1
     var meta: SharedID = -1
     var namespace = ""
     var partition = ""

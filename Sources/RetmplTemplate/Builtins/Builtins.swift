@@ -55,6 +55,7 @@ enum Builtins {
     static func length(_ v: TemplateValue) throws(TemplateFunctionError) -> TemplateValue {
         switch v {
         case .string(let s): return .int(s.utf8.count)
+        case .bytes(let b): return .int(b.count)
         case .list(let l): return .int(l.elements.count)
         case .map(let m): return .int(m.count)
         case .channel: return .int(0)
@@ -107,11 +108,11 @@ enum Builtins {
                 let x = try indexArgument(idx, cap: l.elements.count)
                 guard x < l.elements.count else { throw TemplateFunctionError("reflect: slice index out of range") }
                 cur = l.elements[x]
-            case .string(let s):
-                let bytes = s.utf8
+            case .string, .bytes:
+                let bytes = cur.stringBytes ?? []
                 let x = try indexArgument(idx, cap: bytes.count)
                 guard x < bytes.count else { throw TemplateFunctionError("reflect: string index out of range") }
-                cur = .uint(UInt64(bytes[bytes.index(bytes.startIndex, offsetBy: x)]), .uint8)
+                cur = .uint(UInt64(bytes[x]), .uint8)
             case .map(let m):
                 let key = try mapKey(idx, keyType: m.keyType)
                 cur = m[key] ?? zeroValue(m.valueType)
@@ -128,6 +129,7 @@ enum Builtins {
     static func mapKey(_ v: TemplateValue, keyType: GoType) throws(TemplateFunctionError) -> MapKey {
         switch (v, keyType.underlying) {
         case (.string(let s), .string): return .string(s)
+        case (.bytes(let b), .string): return .string(String(decoding: b, as: UTF8.self))
         case (.int(let i, let k), .int(let kk)) where k == kk: return .int(i)
         case (.uint(let u, let k), .uint(let kk)) where k == kk: return .uint(u)
         case (.bool(let b), .bool): return .bool(b)
@@ -145,14 +147,14 @@ enum Builtins {
         if case .noValue = item { throw TemplateFunctionError("slice of untyped nil") }
         if indexes.count > 3 { throw TemplateFunctionError("too many slice indexes: \(indexes.count)") }
         switch item {
-        case .string(let s):
+        case .string, .bytes:
             if indexes.count == 3 { throw TemplateFunctionError("cannot 3-index slice a string") }
-            let bytes = Array(s.utf8)
+            let bytes = item.stringBytes ?? []
             var idx = [0, bytes.count]
             for (i, x) in indexes.enumerated() { idx[i] = try indexArgument(x, cap: bytes.count) }
             if idx[0] > idx[1] { throw TemplateFunctionError("invalid slice index: \(idx[0]) > \(idx[1])") }
-            return .string(String(decoding: bytes[idx[0]..<idx[1]], as: UTF8.self))
-        case .list(let l), .list(let l):
+            return .goString(bytes: bytes[idx[0]..<idx[1]])
+        case .list(let l):
             let n = l.elements.count
             var idx = [0, n, n]
             for (i, x) in indexes.enumerated() { idx[i] = try indexArgument(x, cap: n) }
@@ -184,7 +186,7 @@ enum Builtins {
         case .int: return .int
         case .uint: return .uint
         case .float: return .float
-        case .string: return .string
+        case .string, .bytes: return .string
         default: return .invalid
         }
     }
@@ -212,6 +214,7 @@ enum Builtins {
                 case (.uint(let x, _), .uint(let y, _)): truth = x == y
                 case (.float(let x, _), .float(let y, _)): truth = x == y
                 case (.string(let x), .string(let y)): truth = x == y
+                case (.string, _), (.bytes, _): truth = a.stringBytes == b.stringBytes
                 default:
                     if a.isNil || b.isNil {
                         truth = a.isNil == b.isNil
@@ -253,6 +256,7 @@ enum Builtins {
         case (.uint(let x, _), .uint(let y, _)): return x < y
         case (.float(let x, _), .float(let y, _)): return x < y
         case (.string(let x), .string(let y)): return x.utf8.lexicographicallyPrecedes(y.utf8)
+        case (.string, _), (.bytes, _): return (a.stringBytes ?? []).lexicographicallyPrecedes(b.stringBytes ?? [])
         default: throw TemplateFunctionError("invalid type for comparison")
         }
     }

@@ -265,6 +265,8 @@ final class Executor {
         switch value {
         case .string(let s):
             output.append(contentsOf: s.utf8)
+        case .bytes(let b):
+            output.append(contentsOf: b)
         case .int(let i, _):
             appendInt(i)
         case .noValue:
@@ -373,9 +375,9 @@ final class Executor {
         case .number(let p, let n):
             try notAFunction(cmd.arguments, final: final, at: p)
             return try idealConstant(n, at: p)
-        case .string(let p, _, let s):
+        case .string(let p, _, let v):
             try notAFunction(cmd.arguments, final: final, at: p)
-            return .string(s)
+            return v
         }
     }
 
@@ -553,6 +555,7 @@ final class Executor {
         switch (type, value) {
         case (.interface, .null(.interface)): return .noValue
         case (.interface, _), (.string, .string), (.bool, .bool): return value
+        case (.string, .bytes(let b)): return .string(String(decoding: b, as: UTF8.self))
         default: break
         }
         guard let vt = value.goType else {
@@ -610,10 +613,11 @@ final class Executor {
             case .bool, .interface: return .bool(b)
             default: throw fail("expected \(kindWord(t)); found \(arg)", at: p)
             }
-        case .string(let p, _, let s):
-            guard let t = type else { return .string(s) }
+        case .string(let p, _, let v):
+            guard let t = type else { return v }
             switch t.underlying {
-            case .string, .interface: return .string(s)
+            case .interface: return v
+            case .string: return .string(v.stringValue ?? "")
             default: throw fail("expected \(kindWord(t)); found \(arg)", at: p)
             }
         case .number(let p, let n):

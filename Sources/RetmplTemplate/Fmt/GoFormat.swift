@@ -131,6 +131,8 @@ public enum GoFormat {
         switch value {
         case .string(let s):
             appendUTF8(s, to: &out)
+        case .bytes(let b):
+            out.append(contentsOf: b)
         case .int(let v, _):
             appendInt(v, to: &out)
         case .uint(let v, _):

@@ -63,6 +63,8 @@ extension GoPrinter {
         case .string(let s):
             var s = s
             s.withUTF8 { printString($0, verb: verb, value: value) }
+        case .bytes(let b):
+            b.withUnsafeBufferPointer { printString($0, verb: verb, value: value) }
         case .list(let l):
             printList(l, verb: verb, depth: depth, typeName: nil)
         case .map(let m):

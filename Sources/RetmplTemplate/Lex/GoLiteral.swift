@@ -87,13 +87,18 @@ public enum GoLiteral {
 
     /// `strconv.Unquote` for `"..."`, `` `...` `` and `'x'` literals.
     public static func unquote(_ literal: String) throws(SyntaxError) -> String {
+        String(decoding: try unquoteBytes(literal), as: UTF8.self)
+    }
+
+    /// `strconv.Unquote`, keeping bytes that are not valid UTF-8 (`"\xff"`).
+    public static func unquoteBytes(_ literal: String) throws(SyntaxError) -> [UInt8] {
         let b = Array(literal.utf8)
         guard b.count >= 2, let q = b.first, b.last == q else { throw SyntaxError() }
         if q == UInt8(ascii: "`") {
             let body = b[1..<(b.count - 1)]
             if body.contains(UInt8(ascii: "`")) { throw SyntaxError() }
             // Raw strings drop carriage returns.
-            return String(decoding: body.filter { $0 != 0x0D }, as: UTF8.self)
+            return body.filter { $0 != 0x0D }
         }
         guard q == UInt8(ascii: "\"") || q == UInt8(ascii: "'") else { throw SyntaxError() }
         var out: [UInt8] = []
@@ -108,7 +113,7 @@ public enum GoLiteral {
         }
         if q == UInt8(ascii: "'") && runes != 1 { throw SyntaxError() }
         if q == UInt8(ascii: "'") && out.isEmpty { throw SyntaxError() }
-        return String(decoding: out, as: UTF8.self)
+        return out
     }
 
     /// The value of a character literal (`'a'`, `'\n'`, `'\u00e9'`).

@@ -151,7 +151,8 @@ public indirect enum Operand: Sendable, CustomStringConvertible {
     case nilLiteral(position: Int)
     case bool(position: Int, Bool)
     case number(position: Int, NumberLiteral)
-    case string(position: Int, quoted: String, value: String)
+    /// A string literal; its value is `.string`, or `.bytes` when not valid UTF-8.
+    case string(position: Int, quoted: String, value: TemplateValue)
     /// `.A.B`
     case field(position: Int, names: [FieldName])
     /// `$x.A.B` (`names` are the fields after the variable).

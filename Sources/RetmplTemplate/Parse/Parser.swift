@@ -449,7 +449,11 @@ struct Parser {
             defer { stackDepth -= 1 }
             return .pipe(try pipeline("parenthesized pipeline", end: .rightParen))
         case .string, .rawString:
-            return .string(position: t.pos, quoted: text(t), value: try unquote(t))
+            do {
+                return .string(position: t.pos, quoted: text(t), value: .goString(bytes: try GoLiteral.unquoteBytes(text(t))))
+            } catch {
+                throw fail("invalid syntax: \(text(t))", at: t.pos)
+            }
         default:
             backup(t)
             return nil

@@ -11,6 +11,9 @@ public enum TemplateValue: Sendable {
     case uint(UInt64, GoType.UIntKind)
     case float(Double, GoType.FloatKind)
     case string(String)
+    /// A Go string that is not valid UTF-8 (`"\xff"`, a byte-wise `slice`):
+    /// kept as bytes so printing and `len` match Go. Type `string`.
+    case bytes([UInt8])
     case list(TemplateList)
     case map(TemplateMap)
     case record(TemplateRecord)
@@ -28,7 +31,7 @@ public enum TemplateValue: Sendable {
         case .int(_, let k): return .int(k)
         case .uint(_, let k): return .uint(k)
         case .float(_, let k): return .float(k)
-        case .string: return .string
+        case .string, .bytes: return .string
         case .list(let l): return l.type
         case .map(let m): return m.type
         case .record(let r): return r.goType
@@ -47,6 +50,7 @@ public enum TemplateValue: Sendable {
         case .uint(let v, _): return v != 0
         case .float(let v, _): return v != 0
         case .string(let s): return !s.isEmpty
+        case .bytes(let b): return !b.isEmpty
         case .list(let l): return !l.elements.isEmpty
         case .map(let m): return m.count != 0
         case .record, .channel, .object, .function: return true
@@ -62,10 +66,35 @@ public enum TemplateValue: Sendable {
         .list(TemplateList(type: type, elements: v.map { .string($0) }))
     }
 
-    /// The string payload, or nil.
+    /// The string payload (invalid UTF-8 repaired with U+FFFD), or nil.
     public var stringValue: String? {
-        if case .string(let s) = self { return s }
-        return nil
+        switch self {
+        case .string(let s): return s
+        case .bytes(let b): return String(decoding: b, as: UTF8.self)
+        default: return nil
+        }
+    }
+
+    /// A Go string from bytes: `.string` when valid UTF-8, else `.bytes`.
+    public static func goString<C: Collection>(bytes: C) -> TemplateValue where C.Element == UInt8 {
+        var it = bytes.makeIterator()
+        var dec = UTF8()
+        while true {
+            switch dec.decode(&it) {
+            case .scalarValue: continue
+            case .emptyInput: return .string(String(decoding: bytes, as: UTF8.self))
+            case .error: return .bytes(Array(bytes))
+            }
+        }
+    }
+
+    /// The UTF-8 (or raw) bytes of a string value, or nil.
+    public var stringBytes: [UInt8]? {
+        switch self {
+        case .string(let s): return Array(s.utf8)
+        case .bytes(let b): return b
+        default: return nil
+        }
     }
 
     /// Signed integer payload of any integer kind (uint converted bit-wise), or nil.
@@ -152,11 +181,15 @@ public enum MapKey: Sendable, Hashable, Comparable {
 
 /// A Go map. Entries are kept sorted by key, because text/template and fmt
 /// both visit maps in sorted key order.
-public final class TemplateMap: Sendable {
+///
+/// Go maps are references: `sprig_set`, `mergeMap` and friends change a map
+/// in place, and every holder sees it. Only maps an execution created are
+/// changed, and only by that execution, hence `@unchecked Sendable`.
+public final class TemplateMap: @unchecked Sendable {
     public let type: GoType
     /// Entries in Go's sorted key order.
-    public let entries: [(key: MapKey, value: TemplateValue)]
-    private let index: [MapKey: Int]
+    public private(set) var entries: [(key: MapKey, value: TemplateValue)]
+    private var index: [MapKey: Int]
 
     /// Builds a map; later duplicates of a key win.
     public init(type: GoType, unsorted: [(key: MapKey, value: TemplateValue)]) {
@@ -164,17 +197,21 @@ public final class TemplateMap: Sendable {
         var dict: [MapKey: TemplateValue] = [:]
         dict.reserveCapacity(unsorted.count)
         for (k, v) in unsorted { dict[k] = v }
-        let sorted = dict.sorted { $0.key < $1.key }.map { (key: $0.key, value: $0.value) }
-        self.entries = sorted
-        var idx: [MapKey: Int] = [:]
-        idx.reserveCapacity(sorted.count)
-        for (i, e) in sorted.enumerated() { idx[e.key] = i }
-        self.index = idx
+        self.entries = dict.sorted { $0.key < $1.key }.map { (key: $0.key, value: $0.value) }
+        self.index = [:]
+        reindex()
     }
 
     /// A `map[string]V` from a dictionary.
     public convenience init(type: GoType, strings: [String: TemplateValue]) {
         self.init(type: type, unsorted: strings.map { (key: MapKey.string($0.key), value: $0.value) })
+    }
+
+    private func reindex() {
+        var idx: [MapKey: Int] = [:]
+        idx.reserveCapacity(entries.count)
+        for (i, e) in entries.enumerated() { idx[e.key] = i }
+        index = idx
     }
 
     public var count: Int { entries.count }
@@ -193,6 +230,35 @@ public final class TemplateMap: Sendable {
     }
 
     public subscript(key: String) -> TemplateValue? { self[.string(key)] }
+
+    /// `m[key] = value`, in place.
+    public func set(_ key: MapKey, _ value: TemplateValue) {
+        if let i = index[key] {
+            entries[i].value = value
+            return
+        }
+        var lo = 0
+        var hi = entries.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if entries[mid].key < key { lo = mid + 1 } else { hi = mid }
+        }
+        entries.insert((key: key, value: value), at: lo)
+        reindex()
+    }
+
+    /// `delete(m, key)`, in place.
+    public func remove(_ key: MapKey) {
+        guard let i = index[key] else { return }
+        entries.remove(at: i)
+        reindex()
+    }
+
+    /// Replaces every entry, in place (for merges computed on the side).
+    public func replaceContents(with other: TemplateMap) {
+        entries = other.entries
+        reindex()
+    }
 }
 
 /// A Go struct value, or a pointer to one (`isPointer`).
