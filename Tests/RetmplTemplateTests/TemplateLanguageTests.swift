@@ -32,7 +32,7 @@ private let sample: TemplateValue = .map(TemplateMap(type: .stringAnyMap, string
         ("{{ len .tags }} {{ index .tags 1 }} {{ slice \"hello\" 1 3 }}", "2 a el"),
         ("{{ define \"t\" }}[{{ . }}]{{ end }}{{ template \"t\" .name }}", "[web]"),
         ("{{ block \"b\" .port }}<{{ . }}>{{ end }}", "<8080>"),
-        ("{{ print 1 2 \"a\" \"b\" 3 }}", "1 2a b3"),
+        ("{{ print 1 2 \"a\" \"b\" 3 }}", "1 2ab3"),
         ("{{ printf \"%05.1f|%-4s|%x|%q\" 3.14159 \"ab\" 255 \"hi\" }}", "003.1|ab  |ff|\"hi\""),
         ("{{ lt 1 2 }} {{ ge 2.5 2.5 }} {{ ne \"a\" \"b\" }}", "true true true"),
     ])
