@@ -286,6 +286,7 @@ struct SnapshotDecoder: ~Copyable {
     mutating func sharedMap(_ current: SharedID) throws(JSONError) -> SharedID {
         s.skipSpace()
         let start = s.pos
+        if current < 0, let id = try seen(in: maps) { return id }
         var pairs: StringPairs? = current >= 0 ? maps.items[Int(current)] : nil
         try stringMap(&pairs)
         guard let result = pairs else { return -1 }
@@ -297,10 +298,24 @@ struct SnapshotDecoder: ~Copyable {
     mutating func sharedList(_ current: SharedID) throws(JSONError) -> SharedID {
         s.skipSpace()
         let start = s.pos
+        if let id = try seen(in: lists) { return id }
         var items: [String]? = current >= 0 ? lists.items[Int(current)] : nil
         try stringSlice(&items)
         guard let result = items else { return -1 }
         return lists.intern(result, text: UnsafeBufferPointer(start: s.base + start, count: s.pos - start), base: s.base)
+    }
+
+    /// The entry whose JSON text equals the value at `pos` (which is then
+    /// skipped), or nil (and `pos` is unchanged): equal texts decode alike,
+    /// so a repeated text needs no decoding at all.
+    private mutating func seen<Value>(in table: InternTable<Value>) throws(JSONError) -> SharedID? {
+        let start = s.pos
+        try s.skipValue(depth: depth)
+        if let id = table.lookup(UnsafeBufferPointer(start: s.base + start, count: s.pos - start), base: s.base) {
+            return id
+        }
+        s.pos = start
+        return nil
     }
 
     /// Reads the value at `pos` as a JSON tree (for fields decoded by a
@@ -329,7 +344,37 @@ struct InternTable<Value> {
             next.append(-1)
             return SharedID(items.count - 1)
         }
+        let hash = InternTable.hash(text)
+        let newest = byHash[hash] ?? -1
+        if let id = find(text, from: newest, base: base) { return id }
+        items.append(value)
+        spans.append((start - base, text.count))
+        next.append(newest)
+        let id = SharedID(items.count - 1)
+        byHash[hash] = id
+        return id
+    }
+
+    /// The entry with JSON text `text`, if any.
+    func lookup(_ text: UnsafeBufferPointer<UInt8>, base: UnsafePointer<UInt8>) -> SharedID? {
+        guard !byHash.isEmpty, let newest = byHash[InternTable.hash(text)] else { return nil }
+        return find(text, from: newest, base: base)
+    }
+
+    private func find(_ text: UnsafeBufferPointer<UInt8>, from newest: SharedID, base: UnsafePointer<UInt8>) -> SharedID? {
+        guard let start = text.baseAddress else { return nil }
+        var candidate = newest
+        while candidate >= 0 {
+            let span = spans[Int(candidate)]
+            if span.count == text.count && memcmp(base + span.offset, start, text.count) == 0 { return candidate }
+            candidate = next[Int(candidate)]
+        }
+        return nil
+    }
+
+    private static func hash(_ text: UnsafeBufferPointer<UInt8>) -> UInt64 {
         var hash = UInt64(text.count) &* 0x9E37_79B9_7F4A_7C15
+        guard let start = text.baseAddress else { return hash }
         var i = 0
         while i + 8 <= text.count {
             hash = (hash ^ UnsafeRawPointer(start + i).loadUnaligned(as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
@@ -340,19 +385,7 @@ struct InternTable<Value> {
             hash = (hash ^ UInt64(start[i])) &* 0xFF51_AFD7_ED55_8CCD
             i += 1
         }
-        let newest = byHash[hash] ?? -1
-        var candidate = newest
-        while candidate >= 0 {
-            let span = spans[Int(candidate)]
-            if span.count == text.count && memcmp(base + span.offset, start, text.count) == 0 { return candidate }
-            candidate = next[Int(candidate)]
-        }
-        items.append(value)
-        spans.append((start - base, text.count))
-        next.append(newest)
-        let id = SharedID(items.count - 1)
-        byHash[hash] = id
-        return id
+        return hash
     }
 }
 

@@ -57,7 +57,7 @@ final class Executor {
 
     func executeNested(name: String, data: TemplateValue) throws -> String {
         guard let body = template.definitions[name] else {
-            throw TemplateFunctionError("template: no template \(GoLiteral.quote(name)) associated with template \(GoLiteral.quote(template.name))")
+            throw TemplateFunctionError("template: no template \(GoFormat.quote(name)) associated with template \(GoFormat.quote(template.name))")
         }
         let savedOutput = output
         let savedVars = vars
@@ -225,7 +225,7 @@ final class Executor {
 
     private func walkTemplate(_ t: TemplateCallNode, dot: TemplateValue) throws(Failure) {
         guard let body = template.definitions[t.name] else {
-            throw fail("template \(GoLiteral.quote(t.name)) not defined", at: t.position)
+            throw fail("template \(GoFormat.quote(t.name)) not defined", at: t.position)
         }
         try enter(at: t.position)
         defer { nesting -= 1 }
@@ -412,7 +412,7 @@ final class Executor {
         switch receiver {
         case .noValue:
             if template.options.missingKey == .error {
-                throw fail("nil data; no entry for key \(GoLiteral.quote(name))", at: p, "<\(node)>")
+                throw fail("nil data; no entry for key \(GoFormat.quote(name))", at: p, "<\(node)>")
             }
             return .noValue
         case .record(let rec):
@@ -464,7 +464,7 @@ final class Executor {
         switch template.options.missingKey {
         case .invalid: return .noValue
         case .zero: return zeroValue(valueType)
-        case .error: throw fail("map has no entry for key \(GoLiteral.quote(name))", at: p, "<\(node)>")
+        case .error: throw fail("map has no entry for key \(GoFormat.quote(name))", at: p, "<\(node)>")
         }
     }
 

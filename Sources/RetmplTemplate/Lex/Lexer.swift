@@ -382,28 +382,7 @@ struct Lexer {
     }
 
     private mutating func lexChar() {
-        while true {
-            guard pos < input.count else {
-                emitError("unterminated character constant")
-                return
-            }
-            let c = input[pos]
-            pos += 1
-            if c == UInt8(ascii: "\\") {
-                if pos < input.count && input[pos] != 0x0A {
-                    pos += 1
-                    continue
-                }
-                emitError("unterminated character constant")
-                return
-            }
-            if c == 0x0A {
-                emitError("unterminated character constant")
-                return
-            }
-            if c == UInt8(ascii: "'") { break }
-        }
-        emit(.charConstant)
+        lexQuoted(closing: UInt8(ascii: "'"), kind: .charConstant, error: "unterminated character constant")
     }
 
     private mutating func accept(_ set: String) -> Bool {
@@ -453,12 +432,12 @@ struct Lexer {
 
     private mutating func lexNumber() {
         if !scanNumber() {
-            emitError("bad number syntax: \(GoLiteral.quote(String(decoding: input[start..<pos], as: UTF8.self)))")
+            emitError("bad number syntax: \(GoFormat.quote(String(decoding: input[start..<pos], as: UTF8.self)))")
             return
         }
         if let s = byte(pos), s == UInt8(ascii: "+") || s == UInt8(ascii: "-") {
             if !scanNumber() || input[pos - 1] != UInt8(ascii: "i") {
-                emitError("bad number syntax: \(GoLiteral.quote(String(decoding: input[start..<pos], as: UTF8.self)))")
+                emitError("bad number syntax: \(GoFormat.quote(String(decoding: input[start..<pos], as: UTF8.self)))")
                 return
             }
             emit(.number)  // complex: rejected by the number parser
@@ -468,9 +447,14 @@ struct Lexer {
     }
 
     private mutating func lexQuote() {
+        lexQuoted(closing: UInt8(ascii: "\""), kind: .string, error: "unterminated quoted string")
+    }
+
+    /// A quoted literal up to `closing`, with backslash escapes; a newline or EOF ends it in error.
+    private mutating func lexQuoted(closing: UInt8, kind: Token.Kind, error: String) {
         while true {
             guard pos < input.count else {
-                emitError("unterminated quoted string")
+                emitError(error)
                 return
             }
             let c = input[pos]
@@ -480,16 +464,16 @@ struct Lexer {
                     pos += 1
                     continue
                 }
-                emitError("unterminated quoted string")
+                emitError(error)
                 return
             }
             if c == 0x0A {
-                emitError("unterminated quoted string")
+                emitError(error)
                 return
             }
-            if c == UInt8(ascii: "\"") { break }
+            if c == closing { break }
         }
-        emit(.string)
+        emit(kind)
     }
 
     private mutating func lexRawQuote() {

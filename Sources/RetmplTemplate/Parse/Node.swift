@@ -24,8 +24,8 @@ public indirect enum Node: Sendable, CustomStringConvertible {
         case .range(let b): return b.render("range")
         case .with(let b): return b.render("with")
         case .template(let t):
-            if let p = t.pipe { return "{{template \(GoLiteral.quote(t.name)) \(p)}}" }
-            return "{{template \(GoLiteral.quote(t.name))}}"
+            if let p = t.pipe { return "{{template \(GoFormat.quote(t.name)) \(p)}}" }
+            return "{{template \(GoFormat.quote(t.name))}}"
         case .breakNode: return "{{break}}"
         case .continueNode: return "{{continue}}"
         }

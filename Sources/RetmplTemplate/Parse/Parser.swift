@@ -70,7 +70,7 @@ struct Parser {
             if t.kind.isKeyword || t.kind == .identifier || t.kind == .field || t.kind == .variable || t.kind == .dot {
                 return "<\(s)>"
             }
-            return GoLiteral.quote(s)
+            return GoFormat.quote(s)
         }
     }
 
@@ -139,7 +139,7 @@ struct Parser {
 
     private mutating func addDefinition(_ name: String, _ list: [Node], at position: Int) throws(Failure) {
         if let existing = definitions[name], !Parser.isEmpty(existing), !Parser.isEmpty(list) {
-            throw fail("template: multiple definition of template \(GoLiteral.quote(name))", at: position)
+            throw fail("template: multiple definition of template \(GoFormat.quote(name))", at: position)
         }
         if let existing = definitions[name], !Parser.isEmpty(existing), Parser.isEmpty(list) { return }
         definitions[name] = list
@@ -412,7 +412,7 @@ struct Parser {
         case .field(let p, let base): return .field(position: p, names: base + names)
         case .variable(let p, let name, let base): return .variable(position: p, name: name, names: base + names)
         case .bool, .string, .number, .nilLiteral, .dot:
-            throw fail("unexpected . after term \(GoLiteral.quote(node.description))", at: chainPos)
+            throw fail("unexpected . after term \(GoFormat.quote(node.description))", at: chainPos)
         default:
             return .chain(position: chainPos, base: node, names: names)
         }
@@ -425,7 +425,7 @@ struct Parser {
         case .identifier:
             let name = text(t)
             guard let f = functions[name] ?? Builtins.table[name] else {
-                throw fail("function \(GoLiteral.quote(name)) not defined\(suggestion(for: name))", at: t.pos)
+                throw fail("function \(GoFormat.quote(name)) not defined\(suggestion(for: name))", at: t.pos)
             }
             return .identifier(position: t.pos, function: f)
         case .dot: return .dot(position: t.pos)
@@ -434,7 +434,7 @@ struct Parser {
             let full = text(t)
             let parts = full.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
             let name = parts[0]
-            guard vars.contains(name) else { throw fail("undefined variable \(GoLiteral.quote(name))", at: t.pos) }
+            guard vars.contains(name) else { throw fail("undefined variable \(GoFormat.quote(name))", at: t.pos) }
             return .variable(position: t.pos, name: name, names: parts.dropFirst().map(FieldName.init))
         case .field:
             let names = text(t).split(separator: ".").map { FieldName(String($0)) }
@@ -464,7 +464,7 @@ struct Parser {
         var all = Array(functions.functions.keys)
         all.append(contentsOf: Builtins.table.functions.keys)
         guard let best = Suggest.closest(to: name, among: all) else { return "" }
-        return " (did you mean \(GoLiteral.quote(best))?)"
+        return " (did you mean \(GoFormat.quote(best))?)"
     }
 
     // MARK: - numbers
@@ -495,13 +495,13 @@ struct Parser {
             n.float = Double(u)
         } else if let f = GoNumber.parseFloat(s) {
             let hasFloatSyntax = s.contains(where: { ".eEpP".contains($0) })
-            if !hasFloatSyntax { throw fail("integer overflow: \(GoLiteral.quote(s))", at: t.pos) }
+            if !hasFloatSyntax { throw fail("integer overflow: \(GoFormat.quote(s))", at: t.pos) }
             n.float = f
             if f.isFinite, f >= -9.223372036854775808e18, f < 9.223372036854775808e18, Double(Int64(f)) == f { n.int = Int64(f) }
             if f.isFinite, f >= 0, f < 1.8446744073709551616e19, Double(UInt64(f)) == f { n.uint = UInt64(f) }
         }
         if n.int == nil && n.uint == nil && n.float == nil {
-            throw fail("illegal number syntax: \(GoLiteral.quote(s))", at: t.pos)
+            throw fail("illegal number syntax: \(GoFormat.quote(s))", at: t.pos)
         }
         let lower = s.lowercased()
         let isHexInt = (lower.hasPrefix("0x") || lower.hasPrefix("-0x") || lower.hasPrefix("+0x")) && !lower.contains("p")
