@@ -100,6 +100,19 @@ private let sample: TemplateValue = .map(TemplateMap(type: .stringAnyMap, string
         }
     }
 
+    @Test func executionsDoNotLeak() throws {
+        // A daemon renders forever: the execution state must be freed after each render.
+        final class Environment {}
+        weak var weakEnvironment: Environment?
+        let t = try TextTemplate(source: "{{ print 1 }}{{ len \"ab\" }}")
+        do {
+            let env = Environment()
+            weakEnvironment = env
+            #expect(try t.render(environment: env) == "12")
+        }
+        #expect(weakEnvironment == nil)
+    }
+
     @Test func missingKeyError() throws {
         #expect(throws: TemplateError.self) { try render("{{ .nope }}", sample, missingKey: .error) }
         #expect(throws: TemplateError.self) { try render("{{ .x }}", .noValue, missingKey: .error) }

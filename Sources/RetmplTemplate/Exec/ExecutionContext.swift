@@ -6,7 +6,8 @@ public final class ExecutionContext {
     /// Caller-supplied state for the function library (e.g. the dependency
     /// tracker of a render). The template engine never looks inside.
     public let environment: AnyObject?
-    let executor: Executor
+    // Unowned: the executor owns this context; a strong reference would leak both.
+    unowned let executor: Executor
 
     init(environment: AnyObject?, executor: Executor) {
         self.environment = environment
