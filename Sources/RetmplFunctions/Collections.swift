@@ -158,17 +158,23 @@ enum CollectionFunctions {
                 case .float(let x, _):
                     if case .float(let y, _) = v, x == y { return true }
                 case .string(let x):
-                    guard let vt = v.goType else { throw zeroValueType }
-                    if vt == .string, case .string(let y) = v, x == y { return true }
+                    // Plain strings only (Go wants identical types); nil panics in Go.
+                    switch v {
+                    case .string(let y): if x == y { return true }
+                    case .noValue: throw zeroValueType
+                    default: break
+                    }
                 default:
                     continue
                 }
             }
             return false
         case .string(let s):
-            guard let vt = v.goType else { throw zeroValueType }
-            if vt == .string, case .string(let sub) = v { return StringOps.contains(s, sub) }
-            return false
+            switch v {
+            case .string(let sub): return StringOps.contains(s, sub)
+            case .noValue: throw zeroValueType
+            default: return false
+            }
         default:
             return false
         }

@@ -25,7 +25,7 @@ func report(_ label: String, _ nanos: UInt64, _ n: Int, _ bytes: Int) {
     print(String(format: "  %-16@ %12.0f ns/render  %8.3f ms  %8.1f MB/s  (n=%d)", label as NSString, per, per / 1e6, mbs, n))
 }
 
-let templatePath = dir + "/haproxy.ctmpl"
+let templatePath = ProcessInfo.processInfo.environment["RETMPL_BENCH_TEMPLATE"] ?? (dir + "/haproxy.ctmpl")
 guard let templateText = try? String(contentsOfFile: templatePath, encoding: .utf8) else {
     FileHandle.standardError.write("retmpl-bench: cannot read \(templatePath); pass the oracle's bench folder\n".data(using: .utf8)!)
     exit(3)

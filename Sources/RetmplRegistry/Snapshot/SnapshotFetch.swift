@@ -1,13 +1,16 @@
 public import RetmplTemplate
+import Foundation
 
 extension Snapshot {
     /// Resolves a query the way the oracle's `Fetch` does. Returns nil when
     /// the data never becomes available (a missing `key`, a missing `file`),
     /// `.noValue` for received-but-absent data (`keyExists` of a missing key).
     ///
-    /// Not thread-safe (results are memoised in the snapshot's entries):
-    /// ``SnapshotSource`` serialises calls.
+    /// Each call builds the result anew (from memoised records);
+    /// ``SnapshotSource`` caches results per dependency.
     public func fetch(_ query: Dependency.Query) -> TemplateValue? {
+        fetchLock.lock()
+        defer { fetchLock.unlock() }
         switch query {
         case .healthService(let q): return healthServices(q)
         case .catalogServices(let scope): return catalogServices(scope)

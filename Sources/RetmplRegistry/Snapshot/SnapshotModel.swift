@@ -1,3 +1,4 @@
+import Foundation
 import RetmplTemplate
 
 /// Key/value pairs of a Go `map[string]string` in document order (a later
@@ -218,7 +219,9 @@ final class RecordCache {
 }
 
 /// A static registry snapshot, validated and indexed. Load one with
-/// ``Snapshot/load(json:)`` or ``Snapshot/load(path:)``.
+/// ``Snapshot/load(json:)`` or ``Snapshot/load(path:)``. Immutable apart
+/// from the template values it builds on first use (under a lock), so one
+/// snapshot may serve concurrent renders.
 public final class Snapshot: @unchecked Sendable {
     /// The default datacenter (`dc1` unless given).
     public let datacenter: String
@@ -244,6 +247,8 @@ public final class Snapshot: @unchecked Sendable {
     let lists: [[String]]
     /// Template values of `maps` and sorted `lists`, built on first use.
     let shared: SharedValues
+    /// Serialises fetches, which fill the record caches.
+    let fetchLock = NSLock()
     /// Files by cleaned path.
     let files: [String: String]
     let agentNode: String

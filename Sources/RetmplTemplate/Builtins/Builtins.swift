@@ -22,15 +22,15 @@ enum Builtins {
         TemplateFunction("js", [], variadic: .interface) { a, _ in .string(GoEscape.js(escaperInput(a))) },
         TemplateFunction("urlquery", [], variadic: .interface) { a, _ in .string(GoEscape.urlQuery(escaperInput(a))) },
         TemplateFunction("eq", [.interface], variadic: .interface, rawValues: true) { a, _ in
-            .bool(try equal(a[0], Array(a.dropFirst())))
+            .bool(try equal(a[0], a.dropFirst()))
         },
-        TemplateFunction("ne", [.interface, .interface], rawValues: true) { a, _ in .bool(!(try equal(a[0], [a[1]]))) },
+        TemplateFunction("ne", [.interface, .interface], rawValues: true) { a, _ in .bool(!(try equal(a[0], a[1...1]))) },
         TemplateFunction("lt", [.interface, .interface], rawValues: true) { a, _ in .bool(try less(a[0], a[1])) },
         TemplateFunction("le", [.interface, .interface], rawValues: true) { a, _ in
-            .bool(try less(a[0], a[1]) || equal(a[0], [a[1]]))
+            .bool(try less(a[0], a[1]) || equal(a[0], a[1...1]))
         },
         TemplateFunction("gt", [.interface, .interface], rawValues: true) { a, _ in
-            .bool(!(try less(a[0], a[1]) || equal(a[0], [a[1]])))
+            .bool(!(try less(a[0], a[1]) || equal(a[0], a[1...1])))
         },
         TemplateFunction("ge", [.interface, .interface], rawValues: true) { a, _ in .bool(!(try less(a[0], a[1]))) },
     ])
@@ -192,7 +192,7 @@ enum Builtins {
     }
 
     /// Go's `eq arg1 arg2...`: true when arg1 equals any of the others.
-    static func equal(_ a: TemplateValue, _ others: [TemplateValue]) throws(TemplateFunctionError) -> Bool {
+    static func equal(_ a: TemplateValue, _ others: ArraySlice<TemplateValue>) throws(TemplateFunctionError) -> Bool {
         if others.isEmpty { throw TemplateFunctionError("missing argument for comparison") }
         let k1 = basicKind(a)
         for b in others {

@@ -37,6 +37,7 @@ final class Executor {
     /// recursion of the executor: template calls, blocks and parentheses.
     static let maxTemplateDepth = 20_000
     @exclusivity(unchecked) private var nesting = 0
+    @exclusivity(unchecked) private var argPool: [[TemplateValue]] = []
 
     private func enter(at position: Int) throws(Failure) {
         nesting += 1
@@ -95,12 +96,14 @@ final class Executor {
         case .text(let t):
             output.append(contentsOf: t.bytes)
         case .action(let a):
-            let mark = vars.count
+            if let names = a.simpleField, case .record(let rec) = dot, let v = fastField(rec, names) {
+                try printValue(v, at: a.pipe)
+                return .normal
+            }
             let value = try evalPipeline(a.pipe, dot: dot)
             if a.pipe.declarations.isEmpty {
                 try printValue(value, at: a.pipe)
             }
-            _ = mark
         case .ifNode(let b):
             return try walkIfOrWith(b, isWith: false, dot: dot)
         case .with(let b):
@@ -121,7 +124,7 @@ final class Executor {
         try enter(at: b.position)
         defer { nesting -= 1 }
         let mark = vars.count
-        defer { vars.removeSubrange(mark...) }
+        defer { if vars.count > mark { vars.removeSubrange(mark...) } }
         let value = try evalPipeline(b.pipe, dot: dot)
         if value.isTrue {
             return try walkList(b.list, dot: isWith ? value : dot)
@@ -234,6 +237,21 @@ final class Executor {
         vars = [("$", newDot)]
         defer { vars = saved }
         _ = try walkList(body, dot: newDot)
+    }
+
+    /// `.A.B` through plain struct fields, or nil to take the general path
+    /// (maps, methods, nil pointers and errors all go the long way).
+    private func fastField(_ record: TemplateRecord, _ names: [FieldName]) -> TemplateValue? {
+        var rec = record
+        var i = 0
+        while true {
+            guard rec.type.methods.isEmpty, let idx = rec.type.fieldIndex(names[i]) else { return nil }
+            let v = rec.fields[idx]
+            i += 1
+            if i == names.count { return v }
+            guard case .record(let next) = v else { return nil }
+            rec = next
+        }
     }
 
     // MARK: - variables
@@ -494,8 +512,13 @@ final class Executor {
             return v
         }
 
-        var argv: [TemplateValue] = []
+        // Argument arrays are recycled: a call per instance line is the hot path.
+        var argv = argPool.popLast() ?? []
         argv.reserveCapacity(given)
+        defer {
+            argv.removeAll(keepingCapacity: true)
+            if argPool.count < 32 { argPool.append(argv) }
+        }
         var i = 0
         for arg in args.dropFirst() {
             let type: GoType? = f.takesRawValues ? nil : (i < fixed ? f.parameters[i] : f.variadic)

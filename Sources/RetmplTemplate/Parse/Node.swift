@@ -56,9 +56,18 @@ public final class TextNode: Sendable {
 public final class ActionNode: Sendable {
     public let position: Int
     public let pipe: PipeNode
+    /// Set when the action is exactly `{{ .A.B }}`: the executor's fast path.
+    let simpleField: [FieldName]?
     init(position: Int, pipe: PipeNode) {
         self.position = position
         self.pipe = pipe
+        if pipe.declarations.isEmpty, pipe.commands.count == 1, pipe.commands[0].arguments.count == 1,
+            case .field(_, let names) = pipe.commands[0].arguments[0]
+        {
+            simpleField = names
+        } else {
+            simpleField = nil
+        }
     }
 }
 
