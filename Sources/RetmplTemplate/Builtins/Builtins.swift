@@ -130,6 +130,12 @@ enum Builtins {
         switch (v, keyType.underlying) {
         case (.string(let s), .string): return .string(s)
         case (.bytes(let b), .string): return .string(String(decoding: b, as: UTF8.self))
+        // interface{} keys: the value's own kind is the key.
+        case (.string(let s), .interface): return .string(s)
+        case (.int(let i, _), .interface): return .int(i)
+        case (.uint(let u, _), .interface): return .uint(u)
+        case (.bool(let b), .interface): return .bool(b)
+        case (.float(let f, _), .interface): return .float(f)
         case (.int(let i, let k), .int(let kk)) where k == kk: return .int(i)
         case (.uint(let u, let k), .uint(let kk)) where k == kk: return .uint(u)
         case (.bool(let b), .bool): return .bool(b)

@@ -360,6 +360,9 @@ final class Executor {
         let first = cmd.arguments[0]
         switch first {
         case .field(let p, let names):
+            if final == nil, cmd.arguments.count == 1, case .record(let rec) = dot, let v = fastField(rec, names) {
+                return v
+            }
             return try evalFieldChain(dot: dot, receiver: dot, names: names, args: cmd.arguments, final: final, at: p, node: first)
         case .chain(let p, let base, let names):
             if case .nilLiteral = base { throw fail("indirection through explicit nil in \(first)", at: p) }
@@ -442,7 +445,8 @@ final class Executor {
                 return rec.fields[i]
             }
         case .map(let m):
-            if case .string = m.keyType.underlying {
+            // A string key fits map[string]V and map[interface{}]V (parseYAML's maps).
+            if m.keyType.underlying == .string || m.keyType.underlying == .interface {
                 if hasArgs { throw fail("\(name) is not a method but has arguments", at: p, "<\(node)>") }
                 if let v = m[.string(name)] { return v }
                 return try missingKey(name, valueType: m.valueType, at: p, node: node)
@@ -613,6 +617,7 @@ final class Executor {
             if t.canBeNil { return .null(t) }
             throw fail("cannot assign nil to \(t)", at: p)
         case .field(let p, let names):
+            if case .record(let rec) = dot, let v = fastField(rec, names) { return try check(v, p) }
             return try check(evalFieldChain(dot: dot, receiver: dot, names: names, args: [], final: nil, at: p, node: arg), p)
         case .variable(let p, let name, let names):
             let v = try varValue(name, at: p)

@@ -154,8 +154,9 @@ public struct NumberLiteral: Sendable {
     public var isFloatSyntax: Bool
 }
 
-/// An operand inside a command.
-public indirect enum Operand: Sendable, CustomStringConvertible {
+/// An operand inside a command. Only the recursive case is boxed: matching
+/// the others then costs no reference counting on the executor's hot path.
+public enum Operand: Sendable, CustomStringConvertible {
     case dot(position: Int)
     case nilLiteral(position: Int)
     case bool(position: Int, Bool)
@@ -169,7 +170,7 @@ public indirect enum Operand: Sendable, CustomStringConvertible {
     /// A function name.
     case identifier(position: Int, function: TemplateFunction)
     /// `(pipe).A.B` or `fn.A` style chains.
-    case chain(position: Int, base: Operand, names: [FieldName])
+    indirect case chain(position: Int, base: Operand, names: [FieldName])
     case pipe(PipeNode)
 
     public var position: Int {

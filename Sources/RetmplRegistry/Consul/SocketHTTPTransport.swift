@@ -1,0 +1,146 @@
+import Foundation
+import Glibc
+
+/// HTTP/1.1 over POSIX sockets (TCP or unix), with keep-alive reuse.
+///
+/// Each in-flight request runs on its own thread, blocked in `poll()`, so a
+/// parked long poll costs no CPU and never ties up Swift's cooperative pool.
+/// Cancelling the task wakes the thread through a self-pipe at once.
+public final class SocketHTTPTransport: HTTPTransport, @unchecked Sendable {
+    /// Connection counters, for tests and diagnostics.
+    public struct Statistics: Sendable, Equatable {
+        public var connectionsOpened = 0
+        public var connectionsReused = 0
+    }
+
+    /// Largest accepted response body; larger ones fail with `responseTooLarge`.
+    public let maxResponseBytes: Int
+    /// Bound on establishing one connection (within the request's own timeout).
+    public let connectTimeout: Duration
+
+    private let pool: ConnectionPool
+    private let statsLock = NSLock()
+    private var stats = Statistics()
+
+    public init(
+        maxResponseBytes: Int = 64 << 20, connectTimeout: Duration = .seconds(5),
+        maxIdlePerEndpoint: Int = 4, idleTimeout: Duration = .seconds(90)
+    ) {
+        self.maxResponseBytes = maxResponseBytes
+        self.connectTimeout = connectTimeout
+        self.pool = ConnectionPool(maxIdlePerEndpoint: maxIdlePerEndpoint, idleTimeout: idleTimeout)
+    }
+
+    public var statistics: Statistics { statsLock.withLock { stats } }
+
+    public func send(_ request: HTTPRequest, timeout: Duration) async throws -> HTTPResponse {
+        try Task.checkCancellation()
+        let cancel = try CancelSignal()
+        defer { cancel.close() }
+        let deadline = ContinuousClock.now + timeout
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<HTTPResponse, any Error>) in
+                let thread = Thread { [self] in
+                    do {
+                        let response = try self.exchange(request, cancel: cancel, deadline: deadline, timeout: timeout)
+                        continuation.resume(returning: response)
+                    } catch is WorkerCancelled {
+                        continuation.resume(throwing: CancellationError())
+                    } catch {
+                        continuation.resume(throwing: error)
+                    }
+                }
+                thread.name = "retmpl-http"
+                thread.start()
+            }
+        } onCancel: {
+            cancel.fire()
+        }
+    }
+
+    /// One request on a pooled or new connection; a reused connection that the
+    /// server had already closed gets one retry on a fresh one.
+    private func exchange(
+        _ request: HTTPRequest, cancel: CancelSignal, deadline: ContinuousClock.Instant, timeout: Duration
+    ) throws -> HTTPResponse {
+        let wire = request.encoded()
+        if let fd = pool.checkout(request.endpoint) {
+            statsLock.withLock { stats.connectionsReused += 1 }
+            switch try attempt(request, wire: wire, fd: fd, cancel: cancel, deadline: deadline, timeout: timeout, reused: true) {
+            case let .done(response): return response
+            case .stale: break
+            }
+        }
+        let fd = try SocketConnector.connect(request.endpoint, cancel: cancel, deadline: deadline,
+                                             timeout: timeout, connectTimeout: connectTimeout)
+        statsLock.withLock { stats.connectionsOpened += 1 }
+        switch try attempt(request, wire: wire, fd: fd, cancel: cancel, deadline: deadline, timeout: timeout, reused: false) {
+        case let .done(response): return response
+        case .stale: throw HTTPTransportError.connectionClosed(endpoint: request.endpoint.description)
+        }
+    }
+
+    private enum Outcome {
+        case done(HTTPResponse)
+        /// A reused connection died before any response byte: safe to retry.
+        case stale
+    }
+
+    private func attempt(
+        _ request: HTTPRequest, wire: [UInt8], fd: Int32, cancel: CancelSignal,
+        deadline: ContinuousClock.Instant, timeout: Duration, reused: Bool
+    ) throws -> Outcome {
+        let name = request.endpoint.description
+        let io = SocketIO(fd: fd, endpoint: name, cancel: cancel, deadline: deadline, timeout: timeout)
+        var parser = HTTPResponseParser(maxBodyBytes: maxResponseBytes, bodyless: request.method == "HEAD")
+        var received = 0
+        do {
+            do {
+                try io.writeAll(wire)
+            } catch HTTPTransportError.io(_, "write", _) where reused {
+                _ = close(fd)
+                return .stale
+            }
+            try withUnsafeTemporaryAllocation(byteCount: 16 * 1024, alignment: 1) { buffer in
+                while true {
+                    let n = try io.readSome(into: buffer)
+                    if n == 0 {
+                        if received == 0 && reused { throw StaleConnection() }
+                        _ = try parser.finish()
+                        return
+                    }
+                    received += n
+                    if try parser.feed(UnsafeRawBufferPointer(rebasing: buffer[0..<n])) { return }
+                }
+            }
+        } catch is StaleConnection {
+            _ = close(fd)
+            return .stale
+        } catch HTTPTransportError.connectionClosed(_) where reused && received == 0 {
+            _ = close(fd)
+            return .stale
+        } catch let error as HTTPResponseParser.ParseError {
+            _ = close(fd)
+            switch error {
+            case let .malformed(detail): throw HTTPTransportError.malformedResponse(endpoint: name, detail: detail)
+            case let .tooLarge(limit): throw HTTPTransportError.responseTooLarge(endpoint: name, limit: limit)
+            case .truncated: throw HTTPTransportError.connectionClosed(endpoint: name)
+            }
+        } catch {
+            _ = close(fd)
+            throw error
+        }
+        guard let response = parser.response else {
+            _ = close(fd)
+            throw HTTPTransportError.connectionClosed(endpoint: name)
+        }
+        if parser.keepAlive && !parser.hasLeftover && !cancel.isFired {
+            pool.checkin(request.endpoint, fd: fd)
+        } else {
+            _ = close(fd)
+        }
+        return .done(response)
+    }
+}
+
+private struct StaleConnection: Error {}
