@@ -11,6 +11,11 @@ public final class SocketHTTPTransport: HTTPTransport, @unchecked Sendable {
     public struct Statistics: Sendable, Equatable {
         public var connectionsOpened = 0
         public var connectionsReused = 0
+
+        public init(connectionsOpened: Int = 0, connectionsReused: Int = 0) {
+            self.connectionsOpened = connectionsOpened
+            self.connectionsReused = connectionsReused
+        }
     }
 
     /// Largest accepted response body; larger ones fail with `responseTooLarge`.

@@ -84,9 +84,11 @@ final class Executor {
     // MARK: - statements
 
     private func walkList(_ nodes: [Node], dot: TemplateValue) throws(Failure) -> Control {
-        for node in nodes {
-            let c = try walk(node, dot: dot)
+        var i = 0
+        while i < nodes.count {
+            let c = try walk(nodes[i], dot: dot)
             if c != .normal { return c }
+            i += 1
         }
         return .normal
     }
@@ -142,6 +144,20 @@ final class Executor {
         let value = try evalPipeline(r.pipe, dot: dot)
         let decls = r.pipe.declarations
         let mark = vars.count
+
+        // The common shape, `range` over a slice without variables: a tight loop.
+        if decls.isEmpty, case .list(let l) = value, !l.elements.isEmpty {
+            let elements = l.elements
+            let body = r.list
+            var i = 0
+            while i < elements.count {
+                let c = try walkList(body, dot: elements[i])
+                if vars.count > mark { vars.removeSubrange(mark...) }
+                if c == .breakLoop { break }
+                i += 1
+            }
+            return .normal
+        }
 
         // Returns false when the loop must stop.
         func iteration(index: TemplateValue?, element: TemplateValue) throws(Failure) -> Bool {
@@ -282,7 +298,7 @@ final class Executor {
     private func printValue(_ value: TemplateValue, at pipe: PipeNode) throws(Failure) {
         switch value {
         case .string(let s):
-            output.append(contentsOf: s.utf8)
+            GoFormat.appendUTF8(s, to: &output)
         case .bytes(let b):
             output.append(contentsOf: b)
         case .int(let i, _):

@@ -89,10 +89,11 @@ public enum GoFormat {
     }
 
     @inline(__always)
-    private static func appendUTF8(_ s: String, to out: inout [UInt8]) {
-        if s.utf8.withContiguousStorageIfAvailable({ out.append(contentsOf: $0) }) == nil {
-            out.append(contentsOf: s.utf8)
-        }
+    static func appendUTF8(_ s: String, to out: inout [UInt8]) {
+        // withUTF8 gives small (inline) strings a contiguous buffer too; the
+        // generic `utf8` sequence path costs ~100 ns for a 10-byte string.
+        var s = s
+        s.withUTF8 { out.append(contentsOf: $0) }
     }
 
     @inline(__always)
