@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "RetmplTemplate", targets: ["RetmplTemplate"]),
         .library(name: "RetmplFunctions", targets: ["RetmplFunctions"]),
         .library(name: "RetmplRegistry", targets: ["RetmplRegistry"]),
+        .library(name: "RetmplRuntime", targets: ["RetmplRuntime"]),
         .executable(name: "retmpl", targets: ["retmpl"]),
         .executable(name: "retmpl-bench", targets: ["retmpl-bench"]),
     ],
@@ -25,11 +26,16 @@ let package = Package(
         .target(name: "RetmplRegistry", dependencies: ["RetmplTemplate"], swiftSettings: strict),
         // consul-template's function library and the complete-pass renderer.
         .target(name: "RetmplFunctions", dependencies: ["RetmplTemplate", "RetmplRegistry"], swiftSettings: strict),
+        // Turning renders into files and reloads: atomic writes, commands, supervision.
+        .target(name: "RetmplRuntime", dependencies: ["CRetmplSystem"], swiftSettings: strict),
+        // What Glibc's Swift module hides (pipe2, …).
+        .target(name: "CRetmplSystem"),
         .executableTarget(name: "retmpl", dependencies: ["RetmplTemplate", "RetmplRegistry", "RetmplFunctions"], swiftSettings: strict),
         // libFuzzer target (build with -sanitize=fuzzer -DRETMPL_FUZZ); a replay tool otherwise.
         .executableTarget(name: "retmpl-fuzz", dependencies: ["RetmplTemplate", "RetmplRegistry", "RetmplFunctions"], swiftSettings: strict),
         .executableTarget(name: "retmpl-bench", dependencies: ["RetmplTemplate", "RetmplRegistry", "RetmplFunctions"], swiftSettings: strict),
         .testTarget(name: "RetmplTemplateTests", dependencies: ["RetmplTemplate"], swiftSettings: strict),
+        .testTarget(name: "RetmplRuntimeTests", dependencies: ["RetmplRuntime"], swiftSettings: strict),
         .testTarget(
             name: "RetmplFunctionsTests",
             dependencies: ["RetmplTemplate", "RetmplRegistry", "RetmplFunctions"],

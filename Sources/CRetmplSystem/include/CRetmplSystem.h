@@ -1,0 +1,9 @@
+#ifndef CRETMPL_SYSTEM_H
+#define CRETMPL_SYSTEM_H
+/* Tiny shim for what Glibc's Swift module hides or makes awkward. */
+#include <sys/types.h>
+
+/* Creates a pipe with O_CLOEXEC set on both ends (pipe2). Returns 0 or -1 (errno). */
+int cretmpl_pipe_cloexec(int fds[2]);
+
+#endif
