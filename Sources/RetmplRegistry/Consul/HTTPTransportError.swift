@@ -1,6 +1,7 @@
 /// Why an HTTP exchange failed; `description` is the message shown to users.
 public enum HTTPTransportError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidAddress(String, String)
+    case invalidRequest(String)
     case resolveFailed(host: String, message: String)
     case connectionRefused(endpoint: String)
     case connectFailed(endpoint: String, message: String)
@@ -15,6 +16,7 @@ public enum HTTPTransportError: Error, Sendable, Equatable, CustomStringConverti
     public var description: String {
         switch self {
         case let .invalidAddress(address, why): "invalid address \"\(address)\": \(why)"
+        case let .invalidRequest(why): "invalid request: \(why)"
         case let .resolveFailed(host, message): "cannot resolve \(host): \(message)"
         case let .connectionRefused(endpoint): "connection refused to \(endpoint)"
         case let .connectFailed(endpoint, message): "cannot connect to \(endpoint): \(message)"

@@ -40,6 +40,7 @@ public final class SocketHTTPTransport: HTTPTransport, @unchecked Sendable {
 
     public func send(_ request: HTTPRequest, timeout: Duration) async throws -> HTTPResponse {
         try Task.checkCancellation()
+        try Self.validate(request)
         let cancel = try CancelSignal()
         defer { cancel.close() }
         let deadline = ContinuousClock.now + timeout
@@ -60,6 +61,18 @@ public final class SocketHTTPTransport: HTTPTransport, @unchecked Sendable {
             }
         } onCancel: {
             cancel.fire()
+        }
+    }
+
+    /// Refuses line breaks in the request head, which would let a header value
+    /// (a token, say) smuggle in extra header lines.
+    private static func validate(_ request: HTTPRequest) throws(HTTPTransportError) {
+        func bad(_ s: String) -> Bool { s.utf8.contains { $0 == 0x0D || $0 == 0x0A || $0 == 0 } }
+        if bad(request.method) || request.method.isEmpty || bad(request.target) || !request.target.hasPrefix("/") {
+            throw .invalidRequest("invalid method or target")
+        }
+        for (name, value) in request.headers where bad(name) || bad(value) || name.isEmpty {
+            throw .invalidRequest("header \"\(name)\" contains a line break")
         }
     }
 
@@ -96,6 +109,8 @@ public final class SocketHTTPTransport: HTTPTransport, @unchecked Sendable {
         deadline: ContinuousClock.Instant, timeout: Duration, reused: Bool
     ) throws -> Outcome {
         let name = request.endpoint.description
+        // Only a request that may be repeated is retried after the server had it.
+        let retryable = reused && (request.method == "GET" || request.method == "HEAD")
         let io = SocketIO(fd: fd, endpoint: name, cancel: cancel, deadline: deadline, timeout: timeout)
         var parser = HTTPResponseParser(maxBodyBytes: maxResponseBytes, bodyless: request.method == "HEAD")
         var received = 0
@@ -110,7 +125,7 @@ public final class SocketHTTPTransport: HTTPTransport, @unchecked Sendable {
                 while true {
                     let n = try io.readSome(into: buffer)
                     if n == 0 {
-                        if received == 0 && reused { throw StaleConnection() }
+                        if received == 0 && retryable { throw StaleConnection() }
                         _ = try parser.finish()
                         return
                     }
@@ -121,7 +136,7 @@ public final class SocketHTTPTransport: HTTPTransport, @unchecked Sendable {
         } catch is StaleConnection {
             _ = close(fd)
             return .stale
-        } catch HTTPTransportError.connectionClosed(_) where reused && received == 0 {
+        } catch HTTPTransportError.connectionClosed(_) where retryable && received == 0 {
             _ = close(fd)
             return .stale
         } catch let error as HTTPResponseParser.ParseError {
