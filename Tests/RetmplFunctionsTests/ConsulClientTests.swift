@@ -446,24 +446,4 @@ struct ConsulClientTests {
         let error = await #expect(throws: HTTPTransportError.self) { try await client.get(path: "/v1/kv/x") }
         #expect(error == .invalidRequest(#"header "X-Consul-Token" contains a line break"#))
     }
-
-    /// Measures the CPU a parked 30 s query costs; opt in with RETMPL_MEASURE_PARKED_CPU=1.
-    @Test(.enabled(if: ProcessInfo.processInfo.environment["RETMPL_MEASURE_PARKED_CPU"] != nil))
-    func parkedQueryCPU() async throws {
-        try await withFakeConsul { fake in
-            let client = try ConsulClient(address: fake.address)
-            let index = try #require(try await client.get(path: "/v1/catalog/services").index)
-            var before = rusage()
-            getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &before)
-            let start = ContinuousClock.now
-            let r = try await client.get(path: "/v1/catalog/services", index: index, wait: .seconds(30))
-            let wall = ContinuousClock.now - start
-            var after = rusage()
-            getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &after)
-            func us(_ t: timeval) -> Int { t.tv_sec * 1_000_000 + Int(t.tv_usec) }
-            let cpu = (us(after.ru_utime) - us(before.ru_utime)) + (us(after.ru_stime) - us(before.ru_stime))
-            print("parked query: wall \(seconds(wall)) s, CPU \(cpu) µs, index \(r.index ?? 0)")
-            #expect(cpu < 100_000)
-        }
-    }
 }
