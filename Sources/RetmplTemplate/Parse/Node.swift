@@ -6,7 +6,7 @@
 /// which error messages quote (`at <.Foo>`) and round-trip tests use.
 
 /// A statement: what a template body is a list of.
-public indirect enum Node: Sendable, CustomStringConvertible {
+public enum Node: Sendable, CustomStringConvertible {
     case text(TextNode)
     case action(ActionNode)
     case ifNode(BranchNode)
