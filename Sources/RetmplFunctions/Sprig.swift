@@ -284,25 +284,8 @@ enum SprigFunctions {
     static func kind(_ v: TemplateValue) -> String {
         guard let t = v.goType else { return "invalid" }
         switch t.underlying {
-        case .bool: return "bool"
-        case .int(let k):
-            switch k {
-            case .int: return "int"
-            case .int8: return "int8"
-            case .int16: return "int16"
-            case .int32: return "int32"
-            case .int64: return "int64"
-            }
-        case .uint(let k):
-            switch k {
-            case .uint: return "uint"
-            case .uint8: return "uint8"
-            case .uint16: return "uint16"
-            case .uint32: return "uint32"
-            case .uint64: return "uint64"
-            case .uintptr: return "uintptr"
-            }
-        case .float(let k): return k == .float32 ? "float32" : "float64"
+        // Scalar kinds print as their type names.
+        case .bool, .int, .uint, .float: return t.underlying.description
         case .string: return "string"
         case .interface: return "interface"
         case .slice: return "slice"

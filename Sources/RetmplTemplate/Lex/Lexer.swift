@@ -315,18 +315,23 @@ struct Lexer {
         }
     }
 
-    private mutating func lexIdentifier() {
+    /// Consumes letters and digits; false (with an error emitted) when the
+    /// word is not followed by a terminator.
+    private mutating func scanWord() -> Bool {
         while pos < input.count {
             let (r, w) = scalar(at: pos)
             if !Lexer.isAlphaNumeric(r) { break }
             pos += w
         }
-        if !atTerminator() {
-            let (r, w) = scalar(at: pos)
-            pos += w
-            emitError("bad character \(Lexer.describe(r))")
-            return
-        }
+        if atTerminator() { return true }
+        let (r, w) = scalar(at: pos)
+        pos += w
+        emitError("bad character \(Lexer.describe(r))")
+        return false
+    }
+
+    private mutating func lexIdentifier() {
+        guard scanWord() else { return }
         let word = input[start..<pos]
         if let kw = Lexer.keyword(word) {
             emit(kw)
@@ -367,17 +372,7 @@ struct Lexer {
             emit(kind == .variable ? .variable : .dot)
             return
         }
-        while pos < input.count {
-            let (r, w) = scalar(at: pos)
-            if !Lexer.isAlphaNumeric(r) { break }
-            pos += w
-        }
-        if !atTerminator() {
-            let (r, w) = scalar(at: pos)
-            pos += w
-            emitError("bad character \(Lexer.describe(r))")
-            return
-        }
+        guard scanWord() else { return }
         emit(kind)
     }
 
