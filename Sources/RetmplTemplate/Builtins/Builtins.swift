@@ -21,18 +21,18 @@ enum Builtins {
         TemplateFunction("html", [], variadic: .interface) { a, _ in .string(GoEscape.html(escaperInput(a))) },
         TemplateFunction("js", [], variadic: .interface) { a, _ in .string(GoEscape.js(escaperInput(a))) },
         TemplateFunction("urlquery", [], variadic: .interface) { a, _ in .string(GoEscape.urlQuery(escaperInput(a))) },
-        TemplateFunction("eq", [.interface], variadic: .interface, rawValues: true) { a, _ in
+        TemplateFunction(comparison: .eq, [.interface], variadic: .interface, rawValues: true) { a, _ in
             .bool(try equal(a[0], a.dropFirst()))
         },
-        TemplateFunction("ne", [.interface, .interface], rawValues: true) { a, _ in .bool(!(try equal(a[0], a[1...1]))) },
-        TemplateFunction("lt", [.interface, .interface], rawValues: true) { a, _ in .bool(try less(a[0], a[1])) },
-        TemplateFunction("le", [.interface, .interface], rawValues: true) { a, _ in
+        TemplateFunction(comparison: .ne, [.interface, .interface], rawValues: true) { a, _ in .bool(!(try equal(a[0], a[1...1]))) },
+        TemplateFunction(comparison: .lt, [.interface, .interface], rawValues: true) { a, _ in .bool(try less(a[0], a[1])) },
+        TemplateFunction(comparison: .le, [.interface, .interface], rawValues: true) { a, _ in
             .bool(try less(a[0], a[1]) || equal(a[0], a[1...1]))
         },
-        TemplateFunction("gt", [.interface, .interface], rawValues: true) { a, _ in
+        TemplateFunction(comparison: .gt, [.interface, .interface], rawValues: true) { a, _ in
             .bool(!(try less(a[0], a[1]) || equal(a[0], a[1...1])))
         },
-        TemplateFunction("ge", [.interface, .interface], rawValues: true) { a, _ in .bool(!(try less(a[0], a[1]))) },
+        TemplateFunction(comparison: .ge, [.interface, .interface], rawValues: true) { a, _ in .bool(!(try less(a[0], a[1]))) },
     ])
 
     /// Go's `evalArgs`: a single string argument is used as is, otherwise `fmt.Sprint`.
@@ -200,8 +200,14 @@ enum Builtins {
     /// Go's `eq arg1 arg2...`: true when arg1 equals any of the others.
     static func equal(_ a: TemplateValue, _ others: ArraySlice<TemplateValue>) throws(TemplateFunctionError) -> Bool {
         if others.isEmpty { throw TemplateFunctionError("missing argument for comparison") }
+        for b in others where try equalPair(a, b) { return true }
+        return false
+    }
+
+    /// `eq a b` for one pair (the executor calls this directly for two-argument comparisons).
+    static func equalPair(_ a: TemplateValue, _ b: TemplateValue) throws(TemplateFunctionError) -> Bool {
         let k1 = basicKind(a)
-        for b in others {
+        do {
             let k2 = basicKind(b)
             var truth = false
             if k1 != k2 {
@@ -240,9 +246,24 @@ enum Builtins {
                     }
                 }
             }
-            if truth { return true }
+            return truth
         }
-        return false
+    }
+
+    /// The comparison built-ins for two operands.
+    static func compare(_ op: TemplateFunction.Comparison, _ a: TemplateValue, _ b: TemplateValue) throws(TemplateFunctionError) -> Bool {
+        switch op {
+        case .eq: return try equalPair(a, b)
+        case .ne: return !(try equalPair(a, b))
+        case .lt: return try less(a, b)
+        case .le:
+            if try less(a, b) { return true }
+            return try equalPair(a, b)
+        case .gt:
+            if try less(a, b) { return false }
+            return !(try equalPair(a, b))
+        case .ge: return !(try less(a, b))
+        }
     }
 
     static func less(_ a: TemplateValue, _ b: TemplateValue) throws(TemplateFunctionError) -> Bool {

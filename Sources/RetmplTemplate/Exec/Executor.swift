@@ -522,6 +522,18 @@ final class Executor {
             throw fail("wrong number of args for \(f.name): want \(fixed) got \(given)", at: p, "<\(node)>")
         }
 
+        if case .compare(let op)? = f.builtin, final == nil, args.count == 3 {
+            // Two operands: no argument array, no closure call.
+            var x = try evalArgument(args[1], type: nil, dot: dot)
+            var y = try evalArgument(args[2], type: nil, dot: dot)
+            if case .null(.interface) = x { x = .noValue }
+            if case .null(.interface) = y { y = .noValue }
+            do {
+                return .bool(try Builtins.compare(op, x, y))
+            } catch {
+                throw fail("error calling \(f.name): \(error.message)", at: p, "<\(node)>")
+            }
+        }
         if let b = f.builtin, b == .and || b == .or {
             var v: TemplateValue = .noValue
             for arg in args.dropFirst() {
@@ -556,7 +568,7 @@ final class Executor {
             }
         }
 
-        if f.builtin == .call {
+        if case .call? = f.builtin {
             return try callBuiltin(argv, at: p, node: node)
         }
         do {

@@ -22,7 +22,20 @@ public struct TemplateFunction: Sendable {
     let builtin: Builtin?
 
     /// Built-ins the executor treats specially (short-circuit, `call`).
-    enum Builtin: Sendable { case and, or, call }
+    enum Builtin: Sendable, Equatable { case and, or, call, compare(Comparison) }
+
+    /// Go's comparison built-ins, which the executor evaluates without an argument array.
+    enum Comparison: Sendable, Equatable { case eq, ne, lt, le, gt, ge }
+
+    /// A comparison built-in: its general implementation plus the tag for the fast path.
+    init(comparison: Comparison, _ parameters: [GoType], variadic: GoType? = nil, rawValues: Bool, _ implementation: @escaping Implementation) {
+        self.name = "\(comparison)"
+        self.parameters = parameters
+        self.variadic = variadic
+        self.takesRawValues = rawValues
+        self.implementation = implementation
+        self.builtin = .compare(comparison)
+    }
 
     public init(
         _ name: String,
