@@ -4,7 +4,7 @@
 /// parameter's Go type (a number literal is not a string, a `[]interface{}`
 /// is not a `[]string`) and reports mismatches as errors. The executor does
 /// those conversions, so an implementation may rely on its arguments' types.
-public struct TemplateFunction: Sendable {
+public final class TemplateFunction: Sendable {
     /// Calls the function. Arguments are already converted to `parameters`
     /// (and `variadic` for the rest). Throw ``TemplateFunctionError`` (or any
     /// error) to fail the call; the executor adds the location.
