@@ -261,7 +261,8 @@ final class Executor {
         var rec = record
         var i = 0
         while true {
-            guard rec.type.methods.isEmpty, let idx = rec.type.fieldIndex(names[i]) else { return nil }
+            let type = rec.type
+            guard !type.hasMethods, let idx = type.fieldIndex(names[i]) else { return nil }
             let v = rec.fields[idx]
             i += 1
             if i == names.count { return v }
@@ -453,7 +454,7 @@ final class Executor {
             }
             return .noValue
         case .record(let rec):
-            if !rec.type.methods.isEmpty, let m = rec.type.methods[name] {
+            if rec.type.hasMethods, let m = rec.type.methods[name] {
                 return try evalCall(m, args: args, final: final, dot: dot, at: p, node: .operand(node), receiverMethod: true)
             }
             if let i = rec.type.fieldIndex(field) {

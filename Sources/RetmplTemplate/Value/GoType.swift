@@ -123,7 +123,8 @@ public final class RecordType: Sendable, Hashable, CustomStringConvertible {
     public let methods: [String: TemplateFunction]
     private let indexByName: [String: Int]
     private let fieldNames: [String]
-    private let fieldKeys: [UInt64]
+    /// Name keys and names side by side: one array to walk on lookup.
+    private let slots: ContiguousArray<(key: UInt64, name: String)>
 
     public struct Field: Sendable {
         public let name: String
@@ -148,18 +149,24 @@ public final class RecordType: Sendable, Hashable, CustomStringConvertible {
         for (i, f) in fields.enumerated() { index[f.name] = i }
         self.indexByName = index
         self.fieldNames = fields.map(\.name)
-        self.fieldKeys = fields.map { FieldName.key(of: $0.name) }
+        self.slots = ContiguousArray(fields.map { (key: FieldName.key(of: $0.name), name: $0.name) })
+        self.hasMethods = !methods.isEmpty
     }
 
     /// The index of the field `name` (precomputed key: compares integers).
     public func fieldIndex(_ name: FieldName) -> Int? {
-        var i = 0
-        while i < fieldKeys.count {
-            if fieldKeys[i] == name.key && fieldNames[i] == name.name { return i }
-            i += 1
+        slots.withUnsafeBufferPointer { buf in
+            var i = 0
+            while i < buf.count {
+                if buf[i].key == name.key && buf[i].name == name.name { return i }
+                i += 1
+            }
+            return nil
         }
-        return nil
     }
+
+    /// True when templates can call methods on values of this type.
+    public let hasMethods: Bool
 
     /// The index of the field named `name`, if the struct has one.
     public func fieldIndex(_ name: String) -> Int? {
