@@ -154,19 +154,19 @@ public struct NumberLiteral: Sendable {
     public var isFloatSyntax: Bool
 }
 
-/// An operand inside a command. Only the recursive case is boxed: matching
-/// the others then costs no reference counting on the executor's hot path.
+/// An operand inside a command. Large payloads are boxed so that the enum
+/// stays three words: copying an operand is then one retain at most.
 public enum Operand: Sendable, CustomStringConvertible {
     case dot(position: Int)
     case nilLiteral(position: Int)
     case bool(position: Int, Bool)
-    case number(position: Int, NumberLiteral)
+    indirect case number(position: Int, NumberLiteral)
     /// A string literal; its value is `.string`, or `.bytes` when not valid UTF-8.
-    case string(position: Int, quoted: String, value: TemplateValue)
+    indirect case string(position: Int, quoted: String, value: TemplateValue)
     /// `.A.B`
     case field(position: Int, names: [FieldName])
     /// `$x.A.B` (`names` are the fields after the variable).
-    case variable(position: Int, name: String, names: [FieldName])
+    indirect case variable(position: Int, name: String, names: [FieldName])
     /// A function name.
     case identifier(position: Int, function: TemplateFunction)
     /// `(pipe).A.B` or `fn.A` style chains.
