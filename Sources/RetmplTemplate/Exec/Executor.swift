@@ -30,7 +30,14 @@ final class Executor {
     @exclusivity(unchecked) var output: [UInt8] = []
     @exclusivity(unchecked) private var vars: [(name: String, value: TemplateValue)] = []
     private var environment: AnyObject?
-    private lazy var context = ExecutionContext(environment: environment, executor: self)
+    // Set right after init (it refers back to the executor); read on every call.
+    @exclusivity(unchecked) private var contextStorage: ExecutionContext?
+    private var context: ExecutionContext {
+        if let c = contextStorage { return c }
+        let c = ExecutionContext(environment: environment, executor: self)
+        contextStorage = c
+        return c
+    }
 
     /// Go allows 100,000 nested template calls on goroutine stacks that grow;
     /// a thread stack does not, so the limit is lower here. It bounds every
@@ -552,19 +559,23 @@ final class Executor {
             argv.removeAll(keepingCapacity: true)
             if argPool.count < 32 { argPool.append(argv) }
         }
+        let raw = f.takesRawValues
+        let params = f.parameters
         var i = 0
-        for arg in args.dropFirst() {
-            let type: GoType? = f.takesRawValues ? nil : (i < fixed ? f.parameters[i] : f.variadic)
-            var v = try evalArgument(arg, type: type, dot: dot)
-            if f.takesRawValues, case .null(.interface) = v { v = .noValue }  // Go's indirectInterface
+        var k = 1
+        while k < args.count {
+            let type: GoType? = raw ? nil : (i < fixed ? params[i] : f.variadic)
+            var v = try evalArgument(args[k], type: type, dot: dot)
+            if raw, case .null(.interface) = v { v = .noValue }  // Go's indirectInterface
             argv.append(v)
             i += 1
+            k += 1
         }
         if let fv = final {
-            if f.takesRawValues {
+            if raw {
                 if case .null(.interface) = fv { argv.append(.noValue) } else { argv.append(fv) }
             } else {
-                let t = i < fixed ? f.parameters[i] : (f.variadic ?? .interface)
+                let t = i < fixed ? params[i] : (f.variadic ?? .interface)
                 argv.append(try validate(fv, type: t, at: p))
             }
         }
