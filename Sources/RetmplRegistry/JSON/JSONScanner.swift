@@ -1,3 +1,5 @@
+import RetmplTemplate
+
 /// Token-level JSON reading over UTF-8 bytes with Go's `encoding/json`
 /// acceptance rules and error messages; shared by the tree parser
 /// (``JSONValue/parse(_:)``) and the streaming snapshot reader.
@@ -484,6 +486,8 @@ struct JSONScanner: ~Copyable {
     static func quoteChar(_ c: UInt8) -> String {
         if c == UInt8(ascii: "'") { return "'\\''" }
         if c == UInt8(ascii: "\"") { return "'\"'" }
-        return "'" + GoQuote.escapedScalar(Unicode.Scalar(c), quote: UInt8(ascii: "\"")) + "'"
+        // strconv.Quote of the one-character string, with single quotes instead.
+        let quoted = GoFormat.quote(String(Character(Unicode.Scalar(c))))
+        return "'" + quoted.dropFirst().dropLast() + "'"
     }
 }
