@@ -27,7 +27,7 @@ func report(_ label: String, _ nanos: UInt64, _ n: Int, _ bytes: Int) {
 
 let templatePath = ProcessInfo.processInfo.environment["RETMPL_BENCH_TEMPLATE"] ?? (dir + "/haproxy.ctmpl")
 guard let templateText = try? String(contentsOfFile: templatePath, encoding: .utf8) else {
-    FileHandle.standardError.write("retmpl-bench: cannot read \(templatePath); pass the oracle's bench folder\n".data(using: .utf8)!)
+    FileHandle.standardError.write(Data("retmpl-bench: cannot read \(templatePath); pass the oracle's bench folder\n".utf8))
     exit(3)
 }
 let expected = (try? String(contentsOfFile: dir + "/expected.sha256", encoding: .utf8)) ?? ""
