@@ -553,8 +553,13 @@ final class Executor {
         }
 
         // Argument arrays are recycled: a call per instance line is the hot path.
-        var argv = argPool.popLast() ?? []
-        argv.reserveCapacity(given)
+        var argv: [TemplateValue]
+        if argPool.isEmpty {
+            argv = []
+            argv.reserveCapacity(max(4, given))
+        } else {
+            argv = argPool.removeLast()
+        }
         defer {
             argv.removeAll(keepingCapacity: true)
             if argPool.count < 32 { argPool.append(argv) }
