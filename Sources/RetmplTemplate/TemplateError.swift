@@ -35,16 +35,7 @@ public struct TemplateError: Error, Sendable, CustomStringConvertible {
         self.message = message
         self.context = context
         let p = max(0, min(position, source.count))
-        var lineStart = 0
-        var line = 1
-        var i = 0
-        while i < p {
-            if source[i] == 0x0A {
-                line += 1
-                lineStart = i + 1
-            }
-            i += 1
-        }
+        let (line, _, lineStart) = source.withUnsafeBufferPointer { SourceLocation.locate(p, in: $0) }
         var lineEnd = p
         while lineEnd < source.count && source[lineEnd] != 0x0A { lineEnd += 1 }
         var shown = source[lineStart..<lineEnd]

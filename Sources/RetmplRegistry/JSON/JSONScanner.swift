@@ -468,17 +468,8 @@ struct JSONScanner: ~Copyable {
     }
 
     func makeError(_ message: String, at offset: Int) -> JSONError {
-        var line = 1
-        var lineStart = 0
-        var i = 0
-        while i < offset {
-            if base[i] == 0x0A {
-                line += 1
-                lineStart = i + 1
-            }
-            i += 1
-        }
-        return JSONError(message: message, offset: offset, line: line, column: offset - lineStart + 1)
+        let (line, column, _) = SourceLocation.locate(offset, in: UnsafeBufferPointer(start: base, count: count))
+        return JSONError(message: message, offset: offset, line: line, column: column)
     }
 
     /// Go's `quoteChar`: the byte as a quoted rune literal (a byte >= 0x80

@@ -10,16 +10,13 @@ enum GoFloat {
     private static let float32Layout = Layout(mantBits: 23, expBits: 8, bias: -127)
     private static let float64Layout = Layout(mantBits: 52, expBits: 11, bias: -1023)
 
+    /// The IEEE bits of `value` at `bitSize` and the layout to read them with.
+    private static func representation(_ value: Double, bitSize: Int) -> (bits: UInt64, layout: Layout) {
+        bitSize == 32 ? (UInt64(Float(value).bitPattern), float32Layout) : (value.bitPattern, float64Layout)
+    }
+
     static func append(_ value: Double, fmt: UInt8, prec: Int, bitSize: Int, to out: inout [UInt8]) {
-        let bits: UInt64
-        let flt: Layout
-        if bitSize == 32 {
-            bits = UInt64(Float(value).bitPattern)
-            flt = float32Layout
-        } else {
-            bits = value.bitPattern
-            flt = float64Layout
-        }
+        let (bits, flt) = representation(value, bitSize: bitSize)
         let neg = bits >> UInt64(flt.expBits + flt.mantBits) != 0
         var exp = Int(truncatingIfNeeded: bits >> UInt64(flt.mantBits)) & ((1 << flt.expBits) - 1)
         var mant = bits & ((UInt64(1) << UInt64(flt.mantBits)) - 1)
@@ -89,15 +86,7 @@ enum GoFloat {
     /// Shortest round-trip digits by Go's exact algorithm (bounds halfway to
     /// the neighbouring floats); the tests compare the fast path with it.
     static func exactShortest(_ value: Double, bitSize: Int) -> GoDecimal {
-        let bits: UInt64
-        let flt: Layout
-        if bitSize == 32 {
-            bits = UInt64(Float(value).bitPattern)
-            flt = float32Layout
-        } else {
-            bits = value.bitPattern
-            flt = float64Layout
-        }
+        let (bits, flt) = representation(value, bitSize: bitSize)
         var exp = Int(truncatingIfNeeded: bits >> UInt64(flt.mantBits)) & ((1 << flt.expBits) - 1)
         var mant = bits & ((UInt64(1) << UInt64(flt.mantBits)) - 1)
         if exp == 0 {
