@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "RetmplFunctions", targets: ["RetmplFunctions"]),
         .library(name: "RetmplRegistry", targets: ["RetmplRegistry"]),
         .library(name: "RetmplRuntime", targets: ["RetmplRuntime"]),
+        .library(name: "RetmplConfig", targets: ["RetmplConfig"]),
         .executable(name: "retmpl", targets: ["retmpl"]),
         .executable(name: "retmpl-bench", targets: ["retmpl-bench"]),
     ],
@@ -28,6 +29,8 @@ let package = Package(
         .target(name: "RetmplFunctions", dependencies: ["RetmplTemplate", "RetmplRegistry"], swiftSettings: strict),
         // Turning renders into files and reloads: atomic writes, commands, supervision.
         .target(name: "RetmplRuntime", dependencies: ["CRetmplSystem"], swiftSettings: strict),
+        // consul-template's configuration files (HCL and JSON): parsing, decoding, merging.
+        .target(name: "RetmplConfig", swiftSettings: strict),
         // What Glibc's Swift module hides (pipe2, …).
         .target(name: "CRetmplSystem"),
         .executableTarget(name: "retmpl", dependencies: ["RetmplTemplate", "RetmplRegistry", "RetmplFunctions"], swiftSettings: strict),
@@ -35,6 +38,7 @@ let package = Package(
         .executableTarget(name: "retmpl-fuzz", dependencies: ["RetmplTemplate", "RetmplRegistry", "RetmplFunctions"], swiftSettings: strict),
         .executableTarget(name: "retmpl-bench", dependencies: ["RetmplTemplate", "RetmplRegistry", "RetmplFunctions"], swiftSettings: strict),
         .testTarget(name: "RetmplTemplateTests", dependencies: ["RetmplTemplate"], swiftSettings: strict),
+        .testTarget(name: "RetmplConfigTests", dependencies: ["RetmplConfig"], swiftSettings: strict),
         .testTarget(name: "RetmplRuntimeTests", dependencies: ["RetmplRuntime"], swiftSettings: strict),
         .testTarget(
             name: "RetmplFunctionsTests",

@@ -1,0 +1,1 @@
+// consul-template's configuration files. See ConfigFile.swift.
