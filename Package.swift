@@ -28,18 +28,18 @@ let package = Package(
         // consul-template's function library and the complete-pass renderer.
         .target(name: "RetmplFunctions", dependencies: ["RetmplTemplate", "RetmplRegistry"], swiftSettings: strict),
         // Turning renders into files and reloads: atomic writes, commands, supervision.
-        .target(name: "RetmplRuntime", dependencies: ["CRetmplSystem"], swiftSettings: strict),
+        .target(name: "RetmplRuntime", dependencies: ["RetmplTemplate", "RetmplRegistry", "RetmplFunctions", "CRetmplSystem"], swiftSettings: strict),
         // consul-template's configuration files (HCL and JSON): parsing, decoding, merging.
         .target(name: "RetmplConfig", swiftSettings: strict),
         // What Glibc's Swift module hides (pipe2, …).
         .target(name: "CRetmplSystem"),
-        .executableTarget(name: "retmpl", dependencies: ["RetmplTemplate", "RetmplRegistry", "RetmplFunctions"], swiftSettings: strict),
+        .executableTarget(name: "retmpl", dependencies: ["RetmplTemplate", "RetmplRegistry", "RetmplFunctions", "RetmplRuntime", "RetmplConfig"], swiftSettings: strict),
         // libFuzzer target (build with -sanitize=fuzzer -DRETMPL_FUZZ); a replay tool otherwise.
         .executableTarget(name: "retmpl-fuzz", dependencies: ["RetmplTemplate", "RetmplRegistry", "RetmplFunctions"], swiftSettings: strict),
         .executableTarget(name: "retmpl-bench", dependencies: ["RetmplTemplate", "RetmplRegistry", "RetmplFunctions"], swiftSettings: strict),
         .testTarget(name: "RetmplTemplateTests", dependencies: ["RetmplTemplate"], swiftSettings: strict),
         .testTarget(name: "RetmplConfigTests", dependencies: ["RetmplConfig"], swiftSettings: strict),
-        .testTarget(name: "RetmplRuntimeTests", dependencies: ["RetmplRuntime"], swiftSettings: strict),
+        .testTarget(name: "RetmplRuntimeTests", dependencies: ["RetmplRuntime", "RetmplRegistry", "RetmplFunctions", "RetmplTemplate"], swiftSettings: strict),
         .testTarget(
             name: "RetmplFunctionsTests",
             dependencies: ["RetmplTemplate", "RetmplRegistry", "RetmplFunctions"],

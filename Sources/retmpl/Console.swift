@@ -7,14 +7,15 @@ import Darwin
 let retmplVersion = "0.1.0-dev"
 
 let topLevelUsage = """
-    Usage: retmpl COMMAND [flags] ARGS
+    Usage: retmpl [flags]              run the daemon (consul-template's flags)
+           retmpl COMMAND [flags] ARGS
 
     Commands:
       render   render one template once (offline with -snapshot) and print it
       check    parse templates and report every error with its location
       version  print the version
 
-    Run "retmpl COMMAND -h" for a command's flags.
+    Run "retmpl -template x -h" for the daemon's flags, "retmpl COMMAND -h" for a command's.
 
     """
 

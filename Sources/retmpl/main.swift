@@ -18,6 +18,9 @@ case "-v", "--v", "-version", "--version", "version":
 case nil, "-h", "--h", "-help", "--help", "help":
     Console.err(topLevelUsage)
     code = arguments.isEmpty ? 13 : 0
+case let first? where first.hasPrefix("-"):
+    // consul-template's command line: the daemon.
+    code = DaemonCommand.run(arguments)
 default:
     Console.err("retmpl: unknown command \"\(arguments[0])\"\n\n" + topLevelUsage)
     code = 13

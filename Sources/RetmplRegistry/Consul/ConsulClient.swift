@@ -1,3 +1,5 @@
+import Foundation
+
 /// A Consul HTTP API client: builds requests, reads the blocking-query headers,
 /// and turns error statuses into `ConsulError`.
 ///
@@ -9,13 +11,17 @@ public struct ConsulClient: Sendable, CustomStringConvertible, CustomDebugString
     /// Bound on a request that does not block (and the margin added to blocking ones).
     public var requestTimeout: Duration
     private var token: String?
+    /// `Authorization: Basic …` for an agent behind HTTP basic auth (`-consul-auth user:pass`).
+    private var authorization: String?
 
     /// - Parameter address: `http://127.0.0.1:8500`, `127.0.0.1:8500` or `unix:///path`.
+    /// - Parameter basicAuth: `user:password` for HTTP basic auth.
     public init(
-        address: String, token: String? = nil, datacenter: String? = nil,
+        address: String, token: String? = nil, datacenter: String? = nil, basicAuth: String? = nil,
         transport: any HTTPTransport = SocketHTTPTransport(), requestTimeout: Duration = .seconds(10)
     ) throws(HTTPTransportError) {
         self.endpoint = try HTTPEndpoint(parsing: address)
+        self.authorization = basicAuth.flatMap { $0.isEmpty ? nil : "Basic " + Data($0.utf8).base64EncodedString() }
         self.token = token.flatMap { $0.isEmpty ? nil : $0 }
         self.datacenter = datacenter.flatMap { $0.isEmpty ? nil : $0 }
         self.transport = transport
@@ -23,7 +29,7 @@ public struct ConsulClient: Sendable, CustomStringConvertible, CustomDebugString
     }
 
     public var description: String {
-        "ConsulClient(\(endpoint)\(datacenter.map { ", dc=\($0)" } ?? "")\(token == nil ? "" : ", token=<redacted>"))"
+        "ConsulClient(\(endpoint)\(datacenter.map { ", dc=\($0)" } ?? "")\(token == nil ? "" : ", token=<redacted>")\(authorization == nil ? "" : ", auth=<redacted>"))"
     }
     public var debugDescription: String { description }
     public var customMirror: Mirror {
@@ -74,6 +80,7 @@ public struct ConsulClient: Sendable, CustomStringConvertible, CustomDebugString
         }
         var headers: [(name: String, value: String)] = []
         if let token { headers.append(("X-Consul-Token", token)) }
+        if let authorization { headers.append(("Authorization", authorization)) }
         if !body.isEmpty { headers.append(("Content-Type", "application/octet-stream")) }
         let request = HTTPRequest(endpoint: endpoint, method: method, target: target, headers: headers, body: body)
         let response = try await transport.send(request, timeout: timeout)

@@ -2,6 +2,9 @@
 /// used by health check definitions (`"Interval": "10s"`).
 public enum GoDuration {
     /// `time.Duration(ns).String()`: `1h2m3.5s`, `1.5ms`, `0s`.
+    /// Go's `Duration.String()` of a Swift duration (saturating).
+    public static func format(_ duration: Duration) -> String { format(duration.nanosecondsClamped) }
+
     public static func format(_ ns: Int64) -> String {
         var buf: [UInt8] = []
         buf.reserveCapacity(32)

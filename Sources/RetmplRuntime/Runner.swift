@@ -1,0 +1,506 @@
+public import RetmplRegistry
+import RetmplTemplate
+import RetmplFunctions
+import Foundation
+
+/// Keeps templates rendered from live data: the watch → render → write →
+/// check → reload loop.
+///
+/// Data flows one way. Each pass reports the dependencies a template used;
+/// the runner keeps one watch per unique dependency and an index from
+/// dependency to templates, so new data re-renders only the templates that
+/// use it. Output is written only after a complete pass, only when it
+/// differs from the destination, and only after the check passed; commands
+/// of templates that changed in one pass run once each, after every write.
+///
+/// ```swift
+/// let runner = try Runner(Runner.Configuration(
+///     templates: [TemplateConfig(source: .file("haproxy.ctmpl"), destination: .file("haproxy.cfg"),
+///                                command: .shell("systemctl reload haproxy"))],
+///     feed: .snapshotFile(path: "registry.json")))
+/// try await runner.run()   // until cancelled
+/// ```
+public actor Runner {
+    /// Where data comes from.
+    public enum Feed: Sendable {
+        /// A live registry read through watches (Consul).
+        case registry(any RegistryReader, WatchPolicy)
+        /// A snapshot file, re-read when it changes (replace-by-rename included).
+        case snapshotFile(path: String, pollInterval: Duration = .milliseconds(100))
+        /// A fixed snapshot.
+        case snapshot(Snapshot)
+    }
+
+    public struct Configuration: Sendable {
+        public var templates: [TemplateConfig]
+        public var feed: Feed
+        /// Quiescence for templates that set none; nil renders at once.
+        public var wait: WaitWindow?
+        /// Render every template once, run the commands, and return.
+        public var once: Bool
+        /// Print renderings (`> destination` and the contents) instead of writing them.
+        public var dry: Bool
+        /// Where `dry` output goes (default: standard output).
+        public var dryOutput: @Sendable (String) -> Void
+        /// How long a dependency may stay missing before it is logged (then
+        /// again with doubling intervals); in `once` mode, how long to wait
+        /// for missing data before failing.
+        public var missingDataGrace: Duration
+        /// Stop when a complete pass fails (consul-template's default); when
+        /// false the last good output stays and the error is reported.
+        public var templateErrorFatal: Bool
+        /// Stop when a command fails (consul-template's behaviour); when false
+        /// the failure is reported and the daemon keeps running.
+        public var commandFailureFatal: Bool
+        /// Added to the environment of commands and checks (`CONSUL_HTTP_ADDR`, …).
+        public var commandEnvironment: [String: String]
+        /// Called for every event, in order, before it is queued on ``Runner/events``.
+        public var observer: (@Sendable (RuntimeEvent) -> Void)?
+
+        /// Writes `text` to standard output, unbuffered.
+        public static func printToStandardOutput(_ text: String) {
+            FileHandle.standardOutput.write(Data(text.utf8))
+        }
+
+        public init(
+            templates: [TemplateConfig], feed: Feed, wait: WaitWindow? = nil, once: Bool = false, dry: Bool = false,
+            dryOutput: @escaping @Sendable (String) -> Void = Configuration.printToStandardOutput,
+            missingDataGrace: Duration = .seconds(30), templateErrorFatal: Bool = false,
+            commandFailureFatal: Bool = false, commandEnvironment: [String: String] = [:],
+            observer: (@Sendable (RuntimeEvent) -> Void)? = nil
+        ) {
+            self.templates = templates
+            self.feed = feed
+            self.wait = wait
+            self.once = once
+            self.dry = dry
+            self.dryOutput = dryOutput
+            self.missingDataGrace = missingDataGrace
+            self.templateErrorFatal = templateErrorFatal
+            self.commandFailureFatal = commandFailureFatal
+            self.commandEnvironment = commandEnvironment
+            self.observer = observer
+        }
+    }
+
+    /// Everything the runtime does, as it happens (the newest 4,096 are kept
+    /// when nobody reads).
+    public nonisolated let events: AsyncStream<RuntimeEvent>
+    private let eventSink: AsyncStream<RuntimeEvent>.Continuation
+
+    private let configuration: Configuration
+    private var templates: [ManagedTemplate]
+    private let brain: DataBrain
+    private let queue = EventQueue<Input>()
+    private let clock = ContinuousClock()
+    private let writer = AtomicFileWriter()
+    private let commands = CommandRunner()
+    /// Dependency → indices of the templates that used it in their last pass.
+    private var users: [Dependency: [Int]] = [:]
+    private var watcher: Watcher?
+    private var announcedReady = false
+    private var fatal: RuntimeError?
+
+    enum Input: Sendable {
+        case watch(WatchEvent)
+        case snapshot(SnapshotFileWatcher.Update)
+    }
+
+    /// Reads and parses every template.
+    /// - Throws: ``RuntimeError`` (kind `.template`) naming the file, line and column.
+    public init(_ configuration: Configuration) throws(RuntimeError) {
+        self.configuration = configuration
+        var parsed: [ManagedTemplate] = []
+        for config in configuration.templates {
+            parsed.append(try ManagedTemplate(config))
+        }
+        self.templates = parsed
+        self.brain = DataBrain()
+        (events, eventSink) = AsyncStream.makeStream(of: RuntimeEvent.self, bufferingPolicy: .bufferingNewest(4096))
+    }
+
+    /// Runs until cancelled (returns normally), until `once` is done, or
+    /// until a fatal error.
+    /// - Throws: ``RuntimeError``.
+    public func run() async throws(RuntimeError) {
+        defer {
+            watcher?.stop()
+            watcher = nil
+            eventSink.finish()
+        }
+        let feedTask = try await startFeed()
+        defer { feedTask?.cancel() }
+        var timer: Task<Void, Never>?
+        defer { timer?.cancel() }
+        let started = clock.now
+        for i in templates.indices { templates[i].quiescence.change(at: started) }
+
+        while !Task.isCancelled {
+            apply(queue.drain())
+            await processDue()
+            if let fatal { throw fatal }
+            if configuration.once {
+                if templates.allSatisfy(\.hasRendered) { return }
+                if let failure = onceFailure(since: started) { throw failure }
+            }
+            timer?.cancel()
+            timer = nil
+            if let deadline = nextDeadline(started: started) {
+                let queue = self.queue
+                timer = Task {
+                    try? await Task.sleep(until: deadline, clock: .continuous)
+                    queue.wake()
+                }
+            }
+            await queue.wait()
+        }
+    }
+
+    // MARK: - Feed
+
+    private func startFeed() async throws(RuntimeError) -> Task<Void, Never>? {
+        let queue = self.queue
+        switch configuration.feed {
+        case .registry(let reader, let policy):
+            watcher = Watcher(reader: reader, policy: policy) { queue.push(.watch($0)) }
+            return nil
+        case .snapshot(let snapshot):
+            brain.replace(with: snapshot)
+            return nil
+        case .snapshotFile(let path, let interval):
+            let updates = SnapshotFileWatcher(path: path, interval: interval).updates()
+            var iterator = updates.makeAsyncIterator()
+            // The first version must be good: there is no last good data yet.
+            switch await iterator.next() {
+            case .success(let snapshot)?:
+                brain.replace(with: snapshot)
+            case .failure(let error)?:
+                throw RuntimeError(.registry, error.description)
+            case nil:
+                throw RuntimeError(.registry, "\(path): snapshot watch ended")
+            }
+            return Task {
+                for await update in updates { queue.push(.snapshot(update)) }
+            }
+        }
+    }
+
+    private func apply(_ inputs: [Input]) {
+        let now = clock.now
+        for input in inputs {
+            switch input {
+            case .watch(.data(let dependency, let value)):
+                brain.set(dependency, value)
+                for i in users[dependency] ?? [] { templates[i].quiescence.change(at: now) }
+            case .watch(.failed(let dependency, let error, let attempt)):
+                emit(RuntimeEvent(.registryError, attempt == 1 ? .warn : .debug,
+                                  "\(dependency): \(error) (attempt \(attempt), retrying)"))
+            case .watch(.gaveUp(let dependency, let error)):
+                emit(RuntimeEvent(.registryGaveUp, .error, "\(dependency): \(error) (giving up)"))
+                fatal = RuntimeError(.registry, "\(dependency): \(error)")
+            case .snapshot(.success(let snapshot)):
+                brain.replace(with: snapshot)
+                emit(RuntimeEvent(.snapshotLoaded, .info, "snapshot reloaded"))
+                for i in templates.indices { templates[i].quiescence.change(at: now) }
+            case .snapshot(.failure(let error)):
+                emit(RuntimeEvent(.snapshotInvalid, .error, "\(error) (keeping the last good snapshot)"))
+            }
+        }
+    }
+
+    // MARK: - Render
+
+    private func window(_ t: ManagedTemplate) -> WaitWindow? {
+        // The first render is never delayed (consul-template's rule).
+        t.hasRendered ? (t.config.wait ?? configuration.wait) : nil
+    }
+
+    private func processDue() async {
+        let now = clock.now
+        var changed: [(index: Int, previous: [UInt8]?)] = []
+        var dependenciesMoved = false
+        for i in templates.indices {
+            guard let due = templates[i].quiescence.deadline(window(templates[i])), due <= now else { continue }
+            templates[i].quiescence.reset()
+            let result = templates[i].renderer.render(source: brain)
+            if templates[i].dependencies != result.dependencies {
+                templates[i].dependencies = result.dependencies
+                dependenciesMoved = true
+            }
+            switch result.outcome {
+            case .rendered(let bytes):
+                templates[i].missingSince = nil
+                if let previous = await publish(i, bytes) { changed.append((i, previous)) }
+            case .incomplete(let missing, _):
+                templates[i].missing = missing
+                if templates[i].missingSince == nil {
+                    templates[i].missingSince = now
+                    templates[i].nextMissingReport = now + configuration.missingDataGrace
+                    templates[i].missingReportInterval = configuration.missingDataGrace
+                }
+            case .failed(let error):
+                emit(RuntimeEvent(.templateFailed, .error, template: templates[i].name, error.description))
+                if configuration.templateErrorFatal || configuration.once {
+                    fatal = RuntimeError(.template, error.description)
+                }
+            }
+        }
+        if dependenciesMoved { rebuildIndex() }
+        reportMissing(now)
+        if !changed.isEmpty { await runCommands(changed) }
+        if !announcedReady && templates.allSatisfy(\.hasRendered) {
+            announcedReady = true
+            emit(RuntimeEvent(.ready, .info, "all templates rendered"))
+        }
+    }
+
+    /// Rebuilds the dependency → template index and tells the watcher what to watch.
+    private func rebuildIndex() {
+        var index: [Dependency: [Int]] = [:]
+        for (i, t) in templates.enumerated() {
+            for d in t.dependencies where index[d]?.last != i { index[d, default: []].append(i) }
+        }
+        for dropped in users.keys where index[dropped] == nil { brain.forget(dropped) }
+        users = index
+        watcher?.update(Set(index.keys))
+    }
+
+    private func reportMissing(_ now: ContinuousClock.Instant) {
+        for i in templates.indices {
+            guard let since = templates[i].missingSince, let next = templates[i].nextMissingReport, next <= now,
+                  !templates[i].missing.isEmpty else { continue }
+            let waited = GoDuration.format(now - since)
+            let names = templates[i].missing.map(\.description).joined(separator: ", ")
+            emit(RuntimeEvent(.waiting, .warn, template: templates[i].name, "waiting for \(names) (missing \(waited))"))
+            templates[i].missingReportInterval *= 2
+            templates[i].nextMissingReport = now + templates[i].missingReportInterval
+        }
+    }
+
+    // MARK: - Write
+
+    /// Publishes a complete rendering: dry-run print, sink, or check and
+    /// atomic write. Returns the destination's previous bytes ([] if none)
+    /// when it changed, nil when nothing changed or the write was refused.
+    private func publish(_ i: Int, _ bytes: [UInt8]) async -> [UInt8]? {
+        let t = templates[i]
+        if configuration.dry {
+            templates[i].hasRendered = true
+            guard t.lastPublished != bytes else { return nil }
+            templates[i].lastPublished = bytes
+            configuration.dryOutput("> \(t.config.destination.name)\n" + String(decoding: bytes, as: UTF8.self))
+            emit(RuntimeEvent(.dryRun, .info, template: t.name, "rendered (dry run)"))
+            return nil
+        }
+        switch t.config.destination {
+        case .sink(_, let sink):
+            templates[i].hasRendered = true
+            guard t.lastPublished != bytes else { return nil }
+            let previous = t.lastPublished ?? []
+            templates[i].lastPublished = bytes
+            await sink(bytes)
+            emit(RuntimeEvent(.rendered, .info, template: t.name, "delivered \(bytes.count) bytes"))
+            return previous
+        case .file(let path):
+            let previous = FileManager.default.contents(atPath: path).map { [UInt8]($0) }
+            if previous == bytes {
+                templates[i].hasRendered = true
+                emit(RuntimeEvent(.unchanged, .debug, template: t.name, "unchanged"))
+                return nil
+            }
+            do {
+                let outcome: AtomicFileWriter.Outcome
+                if let check = t.config.check {
+                    let candidate = try writer.stage(bytes, for: path, options: t.config.writeOptions)
+                    if let failure = await runCheck(check, candidate: candidate.path, destination: path, timeout: t.config.commandTimeout) {
+                        writer.discard(candidate)
+                        emit(RuntimeEvent(.checkFailed, .error, template: t.name,
+                                          "check \"\(check.name)\" rejected the new contents; \(path) left untouched: \(failure)"))
+                        if configuration.once { fatal = RuntimeError(.template, "\(t.name): check failed: \(failure)") }
+                        return nil
+                    }
+                    outcome = try writer.commit(candidate, options: t.config.writeOptions)
+                } else {
+                    outcome = try writer.write(bytes, to: path, options: t.config.writeOptions)
+                }
+                templates[i].hasRendered = true
+                templates[i].lastPublished = bytes
+                let how = outcome == .writtenInPlace ? " (in place: the destination cannot be renamed over)" : ""
+                emit(RuntimeEvent(.rendered, .info, template: t.name, "wrote \(bytes.count) bytes\(how)"))
+                return previous ?? []
+            } catch {
+                emit(RuntimeEvent(.writeFailed, .error, template: t.name, "\(error); \(path) left untouched"))
+                if configuration.once { fatal = RuntimeError(.write, "\(t.name): \(error)") }
+                return nil
+            }
+        }
+    }
+
+    // MARK: - Commands
+
+    /// Runs each distinct command of the changed templates once, in the
+    /// order the templates are configured.
+    private func runCommands(_ changed: [(index: Int, previous: [UInt8]?)]) async {
+        var order: [String] = []
+        var groups: [String: (action: TemplateConfig.Action, timeout: Duration, members: [(index: Int, previous: [UInt8]?)])] = [:]
+        for entry in changed {
+            guard let action = templates[entry.index].config.command else { continue }
+            let key = action.name
+            if groups[key] == nil {
+                order.append(key)
+                groups[key] = (action, templates[entry.index].config.commandTimeout, [])
+            }
+            groups[key]?.members.append(entry)
+        }
+        for key in order {
+            guard let group = groups[key] else { continue }
+            let names = group.members.map { templates[$0.index].name }.joined(separator: ", ")
+            guard let failure = await runAction(group.action, candidate: nil, destination: templates[group.members[0].index].config.destination.name, timeout: group.timeout) else {
+                emit(RuntimeEvent(.commandSucceeded, .info, "command \"\(key)\" succeeded (for \(names))"))
+                continue
+            }
+            emit(RuntimeEvent(.commandFailed, .error, "command \"\(key)\" failed (for \(names)): \(failure)"))
+            let rollback = group.members.filter { templates[$0.index].config.rollbackOnFailure }
+            if !rollback.isEmpty {
+                for member in rollback { restore(member.index, member.previous) }
+                if let again = await runAction(group.action, candidate: nil, destination: "", timeout: group.timeout) {
+                    emit(RuntimeEvent(.commandFailed, .error, "command \"\(key)\" failed again after rollback: \(again)"))
+                } else {
+                    emit(RuntimeEvent(.commandSucceeded, .info, "command \"\(key)\" succeeded after rollback"))
+                }
+            }
+            if configuration.commandFailureFatal || configuration.once {
+                fatal = RuntimeError(.command, "command \"\(key)\" failed: \(failure)")
+            }
+        }
+    }
+
+    private func restore(_ i: Int, _ previous: [UInt8]?) {
+        guard case .file(let path) = templates[i].config.destination, let previous else { return }
+        do {
+            if previous.isEmpty {
+                unlink(path)
+            } else {
+                _ = try writer.write(previous, to: path, options: templates[i].config.writeOptions)
+            }
+            templates[i].lastPublished = previous
+            emit(RuntimeEvent(.rolledBack, .warn, template: templates[i].name, "restored the previous \(path)"))
+        } catch {
+            emit(RuntimeEvent(.writeFailed, .error, template: templates[i].name, "rollback failed: \(error)"))
+        }
+    }
+
+    private func runCheck(_ action: TemplateConfig.Action, candidate: String, destination: String, timeout: Duration) async -> String? {
+        await runAction(action, candidate: candidate, destination: destination, timeout: timeout)
+    }
+
+    /// Runs an action; nil on success, else what went wrong (exit status and output tail).
+    private func runAction(_ action: TemplateConfig.Action, candidate: String?, destination: String, timeout: Duration) async -> String? {
+        var environment = ProcessInfo.processInfo.environment
+        for (k, v) in configuration.commandEnvironment { environment[k] = v }
+        if let candidate { environment["RETMPL_CANDIDATE"] = candidate }
+        if !destination.isEmpty { environment["RETMPL_DESTINATION"] = destination }
+        let command: CommandRunner.Command
+        switch action {
+        case .closure(_, let body):
+            do {
+                try await body(TemplateConfig.ActionContext(candidate: candidate, destination: destination))
+                return nil
+            } catch {
+                return String(describing: error)
+            }
+        case .shell(let line):
+            command = .shell(line, environment: environment, timeout: timeout)
+        case .arguments(let argv):
+            command = CommandRunner.Command(arguments: argv, environment: environment, timeout: timeout)
+        }
+        do {
+            let outcome = try await commands.run(command)
+            if outcome.succeeded { return nil }
+            let status: String
+            switch outcome.termination {
+            case .exited(let code): status = "exit status \(code)"
+            case .signaled(let signal): status = "killed by signal \(signal)"
+            case .timedOut: status = "timed out after \(GoDuration.format(timeout)); process group killed"
+            }
+            let tail = outcome.tail(lines: 10).trimmingCharacters(in: .whitespacesAndNewlines)
+            return tail.isEmpty ? status : "\(status): \(tail)"
+        } catch {
+            return error.description
+        }
+    }
+
+    // MARK: - Timing
+
+    private func nextDeadline(started: ContinuousClock.Instant) -> ContinuousClock.Instant? {
+        var next: ContinuousClock.Instant?
+        func consider(_ d: ContinuousClock.Instant?) {
+            guard let d else { return }
+            next = next.map { min($0, d) } ?? d
+        }
+        for t in templates {
+            consider(t.quiescence.deadline(window(t)))
+            consider(t.nextMissingReport)
+        }
+        if configuration.once { consider(started + configuration.missingDataGrace) }
+        return next
+    }
+
+    /// In `once` mode: data that cannot arrive (a snapshot is complete) or
+    /// did not arrive within the grace period.
+    private func onceFailure(since started: ContinuousClock.Instant) -> RuntimeError? {
+        let waiting = templates.filter { !$0.hasRendered && !$0.missing.isEmpty }
+        guard !waiting.isEmpty else { return nil }
+        let complete: Bool
+        switch configuration.feed {
+        case .registry: complete = false
+        case .snapshot, .snapshotFile: complete = true
+        }
+        guard complete || clock.now >= started + configuration.missingDataGrace else { return nil }
+        let lines = waiting.map { "\($0.name): missing \($0.missing.map(\.description).joined(separator: ", "))" }
+        return RuntimeError(.missingData, "templates would not render: " + lines.joined(separator: "; "))
+    }
+
+    private func emit(_ event: RuntimeEvent) {
+        configuration.observer?(event)
+        eventSink.yield(event)
+    }
+}
+
+/// A template the runner manages: parsed once, with the state of its last pass.
+struct ManagedTemplate {
+    let config: TemplateConfig
+    let renderer: TemplateRenderer
+    let name: String
+    var dependencies: [Dependency] = []
+    var missing: [Dependency] = []
+    var missingSince: ContinuousClock.Instant?
+    var nextMissingReport: ContinuousClock.Instant?
+    var missingReportInterval: Duration = .seconds(30)
+    var quiescence = Quiescence()
+    var hasRendered = false
+    /// What the runner last published (sinks and dry runs compare against it).
+    var lastPublished: [UInt8]?
+
+    init(_ config: TemplateConfig) throws(RuntimeError) {
+        self.config = config
+        self.name = config.name
+        let text: String, sourceName: String
+        switch config.source {
+        case .file(let path):
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw RuntimeError(.template, "\(path): cannot read template: \(String(cString: strerror(errno)))")
+            }
+            text = String(decoding: data, as: UTF8.self)
+            sourceName = path
+        case .text(let source, let name):
+            text = source
+            sourceName = name
+        }
+        do {
+            renderer = try TemplateRenderer(source: text, name: sourceName, options: config.options)
+        } catch {
+            throw RuntimeError(.template, error.description)
+        }
+    }
+}

@@ -1,0 +1,104 @@
+import RetmplRegistry
+import RetmplRuntime
+
+/// consul-template's command-line flags (minus Vault and Nomad), parsed by
+/// Go's `flag` rules onto ``DaemonOptions``.
+enum DaemonFlags {
+    static func definitions() -> GoFlags {
+        var f = GoFlags()
+        f.value("config", "PATH", "config file or directory (HCL or JSON); repeatable, merged left to right")
+        f.value("template", "SRC[:DEST[:CMD]]", topic: "Templates", "template to render; repeatable")
+        f.value("wait", "MIN[:MAX]", topic: "Templates", "quiescence: render after MIN quiet, at most MAX after a change (MAX = 4×MIN)")
+        f.bool("once", "render every template once, run the commands, and exit")
+        f.bool("dry", "print renderings to stdout (\"> destination\" then the contents) instead of writing")
+        f.bool("parse-only", "parse the templates and configuration, then exit")
+        f.value("default-left-delimiter", "X", topic: "Templates", "left delimiter for templates that set none")
+        f.value("default-right-delimiter", "Y", topic: "Templates", "right delimiter for templates that set none")
+        f.bool("template-error-fatal", topic: "Templates", "exit when a template fails to render (default false: keep the last good output)")
+        f.bool("err-on-failed-lookup", topic: "Templates", "a missing map key is an error")
+        f.value("log-level", "LEVEL", "trace, debug, info, warn or err (also CONSUL_TEMPLATE_LOG)")
+        f.value("pid-file", "PATH", "write the process id to PATH")
+        f.value("kill-signal", "SIG", "signal that stops retmpl (default SIGINT)")
+        f.value("reload-signal", "SIG", "signal that reloads the configuration (default SIGHUP)")
+        f.value("snapshot", "FILE", topic: "Data", "read registry data from a snapshot file (re-read when it changes) instead of Consul")
+        f.value("missing-timeout", "DURATION", topic: "Data", "log data still missing after this long; with -once, fail (default 30s)")
+        f.value("consul-addr", "ADDR", topic: "Consul", "Consul address: host:port, http://host:port or unix:///path (CONSUL_HTTP_ADDR)")
+        f.value("consul-token", "TOKEN", topic: "Consul", "ACL token (CONSUL_HTTP_TOKEN)")
+        f.value("consul-token-file", "PATH", topic: "Consul", "file holding the ACL token (CONSUL_HTTP_TOKEN_FILE)")
+        f.value("consul-auth", "USER[:PASS]", topic: "Consul", "HTTP basic auth")
+        f.bool("consul-retry", topic: "Consul", "retry failed reads (default true)")
+        f.value("consul-retry-attempts", "N", topic: "Consul", "attempts before giving up; 0 = forever (default 0)")
+        f.value("consul-retry-backoff", "DURATION", topic: "Consul", "first retry delay, doubled each attempt (default 250ms)")
+        f.value("consul-retry-max-backoff", "DURATION", topic: "Consul", "longest retry delay (default 1m)")
+        f.value("max-stale", "DURATION", topic: "Consul", "allow stale reads this old; 0 = consistent reads (default 2s)")
+        f.value("block-query-wait", "DURATION", topic: "Consul", "wait of blocking queries (default 60s)")
+        f.bool("consul-ssl", topic: "Consul TLS", "use HTTPS (not supported yet)")
+        f.bool("consul-ssl-verify", topic: "Consul TLS", "verify the server certificate (not supported yet)")
+        f.value("consul-ssl-cert", "PATH", topic: "Consul TLS", "client certificate (not supported yet)")
+        f.value("consul-ssl-key", "PATH", topic: "Consul TLS", "client key (not supported yet)")
+        f.value("consul-ssl-ca-cert", "PATH", topic: "Consul TLS", "CA certificate (not supported yet)")
+        f.value("consul-ssl-ca-path", "PATH", topic: "Consul TLS", "CA directory (not supported yet)")
+        f.value("consul-ssl-server-name", "NAME", topic: "Consul TLS", "TLS server name (not supported yet)")
+        f.bool("command-failure-fatal", topic: "Commands", "exit when a command fails (consul-template's behaviour; default false)")
+        f.value("exec", "COMMAND", topic: "Exec", "supervise a child process (not supported yet)")
+        f.bool("v", "print the version and exit")
+        f.bool("version", "print the version and exit")
+        return f
+    }
+
+    /// Applies parsed flags on top of `options` (flags win over config files).
+    static func apply(_ f: GoFlags, to options: inout DaemonOptions) throws(FlagError) {
+        for value in f.all("template") {
+            let parsed = try TemplateFlag(parsing: value)
+            var t = DaemonOptions.Template()
+            t.source = parsed.source
+            t.destination = parsed.destination
+            t.command = parsed.command.map { [$0] }
+            options.templates.append(t)
+        }
+        if let v = f.string("wait") { options.wait = try parseWait(v) }
+        if f.isSet("once") { options.once = f.flag("once") }
+        if f.isSet("dry") { options.dry = f.flag("dry") }
+        if f.isSet("parse-only") { options.parseOnly = f.flag("parse-only") }
+        if let v = f.string("default-left-delimiter") { options.defaultLeftDelimiter = v }
+        if let v = f.string("default-right-delimiter") { options.defaultRightDelimiter = v }
+        if f.isSet("template-error-fatal") { options.templateErrorFatal = f.flag("template-error-fatal") }
+        if f.isSet("err-on-failed-lookup") { options.errOnFailedLookup = f.flag("err-on-failed-lookup") }
+        if f.isSet("command-failure-fatal") { options.commandFailureFatal = f.flag("command-failure-fatal") }
+        if let v = f.string("log-level") { options.logLevel = try parseLogLevel(v) }
+        if let v = f.string("pid-file") { options.pidFile = v }
+        for name in ["kill-signal", "reload-signal"] {
+            if let v = f.string(name), signalNumber(v) == nil { throw FlagError("invalid -\(name) \"\(v)\": unknown signal") }
+        }
+        if let v = f.string("snapshot") { options.snapshot = v }
+        if let v = f.string("missing-timeout") { options.missingTimeout = try parseDuration(v, what: "-missing-timeout") }
+        if let v = f.string("consul-addr") { options.consulAddress = v }
+        if let v = f.string("consul-token") { options.consulToken = v }
+        if let v = f.string("consul-token-file") { options.consulTokenFile = v }
+        if let v = f.string("consul-auth") { options.consulAuth = v }
+        if f.isSet("consul-retry") { options.retry.enabled = f.flag("consul-retry") }
+        if let v = f.string("consul-retry-attempts") {
+            guard let n = Int(v), n >= 0 else { throw FlagError("invalid -consul-retry-attempts \"\(v)\": expected a whole number") }
+            options.retry.attempts = n
+        }
+        if let v = f.string("consul-retry-backoff") { options.retry.backoff = try parseDuration(v, what: "-consul-retry-backoff") }
+        if let v = f.string("consul-retry-max-backoff") { options.retry.maxBackoff = try parseDuration(v, what: "-consul-retry-max-backoff") }
+        if let v = f.string("max-stale") { options.maxStale = try parseDuration(v, what: "-max-stale") }
+        if let v = f.string("block-query-wait") { options.blockQueryWait = try parseDuration(v, what: "-block-query-wait") }
+        if f.flag("consul-ssl") || f.isSet("consul-ssl-cert") || f.isSet("consul-ssl-ca-cert") || f.isSet("consul-ssl-ca-path") {
+            throw FlagError("HTTPS to Consul is not supported yet: use a local agent over http:// or unix://")
+        }
+        if f.isSet("exec") { throw FlagError("-exec (exec mode) is not supported yet") }
+    }
+
+    static func parseLogLevel(_ text: String) throws(FlagError) -> RuntimeEvent.Level {
+        switch text.lowercased() {
+        case "trace": return .trace
+        case "debug": return .debug
+        case "info": return .info
+        case "warn", "warning": return .warn
+        case "err", "error": return .error
+        default: throw FlagError("invalid log level \"\(text)\": expected trace, debug, info, warn or err")
+        }
+    }
+}

@@ -1,0 +1,99 @@
+import RetmplRegistry
+import RetmplRuntime
+import RetmplTemplate
+
+/// Everything the daemon is told by config files and flags, merged
+/// (files left to right, then flags), before it becomes a runtime configuration.
+struct DaemonOptions {
+    struct Template {
+        var source: String?
+        var contents: String?
+        var destination: String?
+        var command: [String]?
+        /// True when `command` is one shell line (string form).
+        var commandIsShell = true
+        var commandTimeout: Duration = .seconds(30)
+        var checkCommand: [String]?
+        var checkIsShell = true
+        var perms: UInt32?
+        var backup = false
+        var createDestDirs = true
+        var leftDelimiter: String?
+        var rightDelimiter: String?
+        var errorOnMissingKey = false
+        var wait: WaitWindow?
+        var rollbackOnFailure = false
+        var user: UInt32?
+        var group: UInt32?
+    }
+
+    var templates: [Template] = []
+    var consulAddress: String?
+    var consulToken: String?
+    var consulTokenFile: String?
+    var consulAuth: String?
+    var retry = RetryPolicy()
+    var maxStale: Duration = .seconds(2)
+    var blockQueryWait: Duration = .seconds(60)
+    var wait: WaitWindow?
+    var once = false
+    var dry = false
+    var parseOnly = false
+    var logLevel: RuntimeEvent.Level = .info
+    var pidFile: String?
+    var defaultLeftDelimiter: String?
+    var defaultRightDelimiter: String?
+    var templateErrorFatal = false
+    var commandFailureFatal = false
+    var errOnFailedLookup = false
+    var snapshot: String?
+    var missingTimeout: Duration = .seconds(30)
+
+    /// The Consul address: flag or config, then `CONSUL_HTTP_ADDR`, then the local agent.
+    func resolvedConsulAddress(_ env: [String: String]) -> String {
+        consulAddress ?? env["CONSUL_HTTP_ADDR"].flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1:8500"
+    }
+
+    /// The ACL token: flag or config, token file, then the environment
+    /// (`CONSUL_HTTP_TOKEN`, `CONSUL_TOKEN` and their `_FILE` forms).
+    func resolvedToken(_ env: [String: String]) throws(FlagError) -> String? {
+        if let consulToken, !consulToken.isEmpty { return consulToken }
+        if let file = consulTokenFile ?? env["CONSUL_HTTP_TOKEN_FILE"] ?? env["CONSUL_TOKEN_FILE"] {
+            switch Console.readFile(file) {
+            case .success(let bytes):
+                return String(decoding: bytes, as: UTF8.self).trimmingWhitespace()
+            case .failure(let error):
+                throw FlagError("consul token file: \(error)")
+            }
+        }
+        return env["CONSUL_HTTP_TOKEN"] ?? env["CONSUL_TOKEN"]
+    }
+}
+
+extension String {
+    func trimmingWhitespace() -> String {
+        var s = Substring(self)
+        while let f = s.first, f == " " || f == "\n" || f == "\r" || f == "\t" { s = s.dropFirst() }
+        while let l = s.last, l == " " || l == "\n" || l == "\r" || l == "\t" { s = s.dropLast() }
+        return String(s)
+    }
+}
+
+/// Parses `-wait` values: `5s` or `5s:10s` (max defaults to 4×min).
+func parseWait(_ text: String) throws(FlagError) -> WaitWindow {
+    let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+    guard parts.count <= 2 else { throw FlagError("invalid wait \"\(text)\": expected MIN or MIN:MAX") }
+    let min = try parseDuration(parts[0], what: "wait")
+    let max = try parts.count == 2 ? parseDuration(parts[1], what: "wait") : nil
+    if let max, max < min { throw FlagError("invalid wait \"\(text)\": max is less than min") }
+    return WaitWindow(min: min, max: max)
+}
+
+/// A Go duration (`250ms`, `1m30s`).
+func parseDuration(_ text: String, what: String) throws(FlagError) -> Duration {
+    do {
+        return .nanoseconds(try GoDuration.parse(text))
+    } catch {
+        throw FlagError("invalid \(what) \"\(text)\": \(error.message)")
+    }
+}
