@@ -37,12 +37,14 @@ let package = Package(
         // libFuzzer target (build with -sanitize=fuzzer -DRETMPL_FUZZ); a replay tool otherwise.
         .executableTarget(name: "retmpl-fuzz", dependencies: ["RetmplTemplate", "RetmplRegistry", "RetmplFunctions"], swiftSettings: strict),
         .executableTarget(name: "retmpl-bench", dependencies: ["RetmplTemplate", "RetmplRegistry", "RetmplFunctions"], swiftSettings: strict),
+        // Test helpers shared by the test targets: the fake Consul process, registry drivers.
+        .target(name: "RetmplTestSupport", dependencies: ["RetmplRegistry"], path: "Tests/Support/RetmplTestSupport", swiftSettings: strict),
         .testTarget(name: "RetmplTemplateTests", dependencies: ["RetmplTemplate"], swiftSettings: strict),
         .testTarget(name: "RetmplConfigTests", dependencies: ["RetmplConfig"], swiftSettings: strict),
-        .testTarget(name: "RetmplRuntimeTests", dependencies: ["RetmplRuntime", "RetmplRegistry", "RetmplFunctions", "RetmplTemplate"], swiftSettings: strict),
+        .testTarget(name: "RetmplRuntimeTests", dependencies: ["RetmplRuntime", "RetmplRegistry", "RetmplFunctions", "RetmplTemplate", "RetmplTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "RetmplFunctionsTests",
-            dependencies: ["RetmplTemplate", "RetmplRegistry", "RetmplFunctions"],
+            dependencies: ["RetmplTemplate", "RetmplRegistry", "RetmplFunctions", "RetmplTestSupport"],
             // Templates/: goldens of the shipped templates, read by path next to the test.
             exclude: ["Templates"],
             resources: [.copy("Cases")],

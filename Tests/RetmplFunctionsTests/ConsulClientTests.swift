@@ -1,68 +1,8 @@
 import Foundation
 import Glibc
 import RetmplRegistry
+import RetmplTestSupport
 import Testing
-
-/// A fake Consul (Tests/Support/fake-consul) run as a child process for one test.
-final class FakeConsulProcess: @unchecked Sendable {
-    let process = Process()
-    private let stdinPipe = Pipe()
-    private let exited = DispatchSemaphore(value: 0)
-    private(set) var port = 0
-
-    var address: String { "http://127.0.0.1:\(port)" }
-
-    convenience init(_ extraArguments: [String] = []) throws {
-        let script = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Support/fake-consul/fake_consul.py").path
-        try self.init(python: [script, "--port", "0", "--exit-on-stdin-eof", "--no-jitter"] + extraArguments)
-    }
-
-    /// Starts `python3 ARGS`, which must print `LISTENING <port>` and exit on stdin EOF.
-    init(python arguments: [String]) throws {
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3"] + arguments
-        let stdoutPipe = Pipe()
-        process.standardInput = stdinPipe
-        process.standardOutput = stdoutPipe
-        process.standardError = FileHandle.nullDevice
-        let exited = self.exited
-        process.terminationHandler = { _ in exited.signal() }
-        try process.run()
-        // Bounded start-up: a server that never says LISTENING is killed, which ends the read.
-        let process = self.process
-        let watchdog = DispatchWorkItem { if process.isRunning { process.terminate() } }
-        DispatchQueue.global().asyncAfter(deadline: .now() + 10, execute: watchdog)
-        defer { watchdog.cancel() }
-        var text = ""
-        while !text.contains("\n") {
-            let data = stdoutPipe.fileHandleForReading.availableData
-            if data.isEmpty { break }
-            text += String(decoding: data, as: UTF8.self)
-        }
-        guard let line = text.split(separator: "\n").first, line.hasPrefix("LISTENING "),
-              let port = Int(line.dropFirst("LISTENING ".count)) else {
-            stop()
-            throw FakeConsulStartError(output: text)
-        }
-        self.port = port
-    }
-
-    /// Closes the server's stdin (it exits on EOF); kills it if it lingers.
-    func stop() {
-        try? stdinPipe.fileHandleForWriting.close()
-        if exited.wait(timeout: .now() + 5) == .timedOut {
-            kill(process.processIdentifier, SIGKILL)
-            _ = exited.wait(timeout: .now() + 5)
-        }
-    }
-}
-
-struct FakeConsulStartError: Error, CustomStringConvertible {
-    var output: String
-    var description: String { "fake consul did not start; stdout: \(output)" }
-}
 
 /// A tiny HTTP server on a unix socket: `/chunked` answers with a chunked body.
 private let unixServerScript = #"""
@@ -95,20 +35,6 @@ print("LISTENING 0", flush=True)
 sys.stdin.read()
 """#
 
-/// Runs `body` against a fresh fake Consul and always stops it.
-func withFakeConsul<T>(
-    _ arguments: [String] = [], _ body: (FakeConsulProcess) async throws -> T
-) async throws -> T {
-    let fake = try FakeConsulProcess(arguments)
-    do {
-        let result = try await body(fake)
-        fake.stop()
-        return result
-    } catch {
-        fake.stop()
-        throw error
-    }
-}
 
 private func json(_ bytes: [UInt8]) throws -> Any {
     try JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])
