@@ -112,10 +112,12 @@ struct ValueReader {
     func signal(_ f: Field) throws(ConfigError) -> ConfigSignal {
         let s = try string(f)
         guard let sig = ConfigSignal(parsing: s) else {
-            var upper = s.uppercased()
-            if !upper.hasPrefix("SIG") { upper = "SIG" + upper }
+            // Compare bare names: the shared "SIG" would make anything look close.
+            var bare = Substring(s.uppercased())
+            if bare.hasPrefix("SIG") { bare = bare.dropFirst(3) }
             let names = ConfigSignal.knownNames
-            let hint = Suggestion.closest(to: upper, in: names).map { "did you mean \"\($0)\"?" }
+            let hint = Suggestion.closest(to: String(bare), in: names.map { String($0.dropFirst(3)) })
+                .map { "did you mean \"SIG\($0)\"?" }
                 ?? "valid signals are " + names.joined(separator: ", ")
             throw error("\(f.name): unknown signal \"\(s)\" (\(hint))", at: f.node.position)
         }
