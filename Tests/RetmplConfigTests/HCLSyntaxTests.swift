@@ -19,6 +19,10 @@ import Testing
 
     static let trees: [(String, String)] = [
         ("a = \"b\"", #"{a="b"}"#),
+        ("", "{}"),
+        ("# only a comment\n", "{}"),
+        ("\u{FEFF}a = 1", "{a=1}"),
+        ("a = 1 b = 2, c = 3", "{a=1,b=2,c=3}"),
         ("a = 1\nb = -2\nc = 0644\nd = 0x1F\ne = 1.5\nf = 1e3", "{a=1,b=-2,c=420,d=31,e=1.5,f=1000.0}"),
         ("t = true\nf = false", "{t=true,f=false}"),
         ("l = [\"a\", \"b\",]\ne = []", #"{l=["a","b"],e=[]}"#),
@@ -92,6 +96,7 @@ import Testing
         ("{\"a\": \"x}", "t.hcl:1:7: string literal not terminated"),
         ("{\"a\": null}", "t.hcl:1:7: null is not a valid configuration value"),
         ("{} x", "t.hcl:1:4: unexpected 'x' after the top-level object"),
+        ("{\"a\": 1", "t.hcl:1:8: expected ',' or '}', found end of file"),
     ]
 
     @Test(arguments: syntaxErrors)

@@ -87,9 +87,13 @@ public struct ConsulConfig: Sendable, Hashable {
     public var tokenFile: String?
     /// `namespace`: the Consul Enterprise namespace.
     public var namespace: String?
+    /// `auth { … }`: HTTP basic authentication.
     public var auth: AuthConfig?
+    /// `retry { … }`: back-off after errors.
     public var retry: RetryConfig?
+    /// `ssl { … }`: TLS to the agent.
     public var ssl: SSLConfig?
+    /// `transport { … }`: connection tuning.
     public var transport: TransportConfig?
     /// `rate_limit { … }`.
     public var rateLimit: RateLimitConfig?
@@ -198,7 +202,9 @@ public struct ExecConfig: Sendable, Hashable {
     /// `command`: a string is one element, run by the shell; a list is argv.
     /// An empty string gives an empty list (no command).
     public var command: [String]?
+    /// `enabled`: consul-template derives it from `command` when unset.
     public var enabled: Bool?
+    /// `env { … }`: the child's environment.
     public var env: EnvConfig?
     /// `kill_signal`: sent to stop the child gracefully.
     public var killSignal: ConfigSignal?
@@ -270,7 +276,9 @@ public struct TemplateConfig: Sendable, Hashable {
     public var perms: UInt32?
     /// `backup`: keep the previous file as `<destination>.bak`.
     public var backup: Bool?
+    /// `left_delimiter`, default `{{`.
     public var leftDelimiter: String?
+    /// `right_delimiter`, default `}}`.
     public var rightDelimiter: String?
     /// `wait`: this template's quiescence, overriding the global one.
     public var wait: WaitConfig?
@@ -288,6 +296,7 @@ public struct TemplateConfig: Sendable, Hashable {
     public var user: String?
     /// `group` (or the older numeric `gid`).
     public var group: String?
+    /// `exec { … }`: the command to run after a render that changed the file.
     public var exec: ExecConfig?
     /// retmpl's `check_command`: validates the candidate file before it
     /// replaces the destination. A string is one shell command line.

@@ -27,7 +27,11 @@ struct HCLParser {
 
     mutating func parseFile() throws(ConfigError) -> ConfigNode {
         let start = token.position
-        let entries = try parseItems(until: .end)
+        var entries: [ConfigEntry] = []
+        while token.kind != .end {
+            entries.append(try parseItem())
+            if token.kind == .comma { try advance() }
+        }
         return ConfigNode(.object(entries), at: start)
     }
 
@@ -37,18 +41,6 @@ struct HCLParser {
 
     private func error(_ message: String, at position: ConfigPosition) -> ConfigError {
         ConfigError(path: path, at: position, message)
-    }
-
-    private mutating func parseItems(until end: HCLToken.Kind) throws(ConfigError) -> [ConfigEntry] {
-        var entries: [ConfigEntry] = []
-        while token.kind != end {
-            if token.kind == .end {
-                throw error("expected '}' before end of file", at: token.position)
-            }
-            entries.append(try parseItem())
-            if token.kind == .comma { try advance() }
-        }
-        return entries
     }
 
     private mutating func parseItem() throws(ConfigError) -> ConfigEntry {
