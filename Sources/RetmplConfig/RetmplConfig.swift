@@ -1,1 +1,0 @@
-// consul-template's configuration files. See ConfigFile.swift.
