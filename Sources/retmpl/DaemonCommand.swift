@@ -95,8 +95,7 @@ enum DaemonCommand {
                 let next = try load()
                 log.level = next.logLevel
                 return try RuntimeBuilder.configuration(next, environment: environment)
-            }, reloadSignal: f.string("reload-signal").flatMap(signalNumber) ?? SIGHUP,
-               killSignal: f.string("kill-signal").flatMap(signalNumber) ?? SIGINT)
+            }, reloadSignal: options.reloadSignal, killSignal: options.killSignal)
             done.signal()
         }
         done.wait()
@@ -108,11 +107,12 @@ enum DaemonCommand {
     static func supervise(
         _ initial: Runner.Configuration, log: Log,
         reload: @escaping @Sendable () throws(DaemonFailure) -> Runner.Configuration,
-        reloadSignal: Int32, killSignal: Int32
+        reloadSignal: Int32?, killSignal: Int32?
     ) async -> Int32 {
         enum Wake: Sendable { case signal(Int32), finished(generation: Int, RuntimeError?) }
-        let stops: Set<Int32> = [killSignal, SIGINT, SIGTERM]
-        let signals = SignalStream(Array(stops) + [reloadSignal])
+        var stops: Set<Int32> = [SIGINT, SIGTERM]
+        if let killSignal { stops.insert(killSignal) }
+        let signals = SignalStream(Array(stops) + (reloadSignal.map { [$0] } ?? []))
         let (wakes, wake) = AsyncStream.makeStream(of: Wake.self)
         let forward = Task { for await s in signals.signals { wake.yield(.signal(s)) } }
         defer { forward.cancel() }

@@ -67,9 +67,8 @@ enum DaemonFlags {
         if f.isSet("command-failure-fatal") { options.commandFailureFatal = f.flag("command-failure-fatal") }
         if let v = f.string("log-level") { options.logLevel = try parseLogLevel(v) }
         if let v = f.string("pid-file") { options.pidFile = v }
-        for name in ["kill-signal", "reload-signal"] {
-            if let v = f.string(name), signalNumber(v) == nil { throw FlagError("invalid -\(name) \"\(v)\": unknown signal") }
-        }
+        if let v = f.string("kill-signal") { options.killSignal = try signal(v, "kill-signal") }
+        if let v = f.string("reload-signal") { options.reloadSignal = try signal(v, "reload-signal") }
         if let v = f.string("snapshot") { options.snapshot = v }
         if let v = f.string("missing-timeout") { options.missingTimeout = try parseDuration(v, what: "-missing-timeout") }
         if let v = f.string("consul-addr") { options.consulAddress = v }
@@ -89,6 +88,13 @@ enum DaemonFlags {
             throw FlagError("HTTPS to Consul is not supported yet: use a local agent over http:// or unix://")
         }
         if f.isSet("exec") { throw FlagError("-exec (exec mode) is not supported yet") }
+    }
+
+    /// A signal name; "" disables the signal.
+    private static func signal(_ v: String, _ flag: String) throws(FlagError) -> Int32? {
+        if v.isEmpty { return nil }
+        guard let n = signalNumber(v) else { throw FlagError("invalid -\(flag) \"\(v)\": unknown signal") }
+        return n
     }
 
     static func parseLogLevel(_ text: String) throws(FlagError) -> RuntimeEvent.Level {

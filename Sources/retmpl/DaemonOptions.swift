@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import RetmplRegistry
 import RetmplRuntime
 import RetmplTemplate
@@ -41,6 +44,8 @@ struct DaemonOptions {
     var parseOnly = false
     var logLevel: RuntimeEvent.Level = .info
     var pidFile: String?
+    var reloadSignal: Int32? = SIGHUP
+    var killSignal: Int32? = SIGINT
     var defaultLeftDelimiter: String?
     var defaultRightDelimiter: String?
     var templateErrorFatal = false

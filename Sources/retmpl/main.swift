@@ -10,6 +10,9 @@ let code: Int32
 switch arguments.first {
 case "render":
     code = RenderCommand.run(Array(arguments.dropFirst()))
+case "validate":
+    // Lints flags, config files and templates without starting anything.
+    code = DaemonCommand.run(["-parse-only"] + arguments.dropFirst())
 case "check":
     code = CheckCommand.run(Array(arguments.dropFirst()))
 case "-v", "--v", "-version", "--version", "version":
