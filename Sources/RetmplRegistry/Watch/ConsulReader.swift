@@ -36,6 +36,9 @@ public struct ConsulReader: RegistryReader {
             lastContact: response.lastContact, pollInterval: catalogPollInterval)
     }
 
+    /// Catalog-wide views for the ``ServiceChangeFeed``.
+    public var serviceFeed: (any ServiceFeedSource)? { ConsulServiceFeedSource(client: client) }
+
     public func probe() async throws {
         _ = try await client.get(path: "/v1/status/leader")
     }

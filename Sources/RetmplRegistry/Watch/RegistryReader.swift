@@ -32,6 +32,9 @@ public protocol RegistryReader: Sendable {
     /// A cheap request that succeeds when the registry answers at all; used
     /// during an outage so recovery does not wait out a long backoff.
     func probe() async throws
+    /// Registry-wide change views that let many `service` dependencies share
+    /// a few long-polls; nil when the registry has none.
+    var serviceFeed: (any ServiceFeedSource)? { get }
 }
 
 /// FNV-1a over bytes: a fingerprint of an answer's body.

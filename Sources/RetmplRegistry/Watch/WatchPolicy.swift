@@ -9,8 +9,15 @@ public struct WatchPolicy: Sendable {
     /// flapping key cannot make a watch spin (consul-template: 100ms).
     public var minimumSpacing: Duration
     public var retry: RetryPolicy
+    /// From this many `service` dependencies on, they share the registry's
+    /// change feed (two long-polls) instead of a long-poll each; nil never.
+    public var serviceFeedThreshold: Int?
 
-    public init(blockQueryWait: Duration = .seconds(60), maxStale: Duration = .seconds(2), minimumSpacing: Duration = .milliseconds(100), retry: RetryPolicy = RetryPolicy()) {
+    public init(
+        blockQueryWait: Duration = .seconds(60), maxStale: Duration = .seconds(2), minimumSpacing: Duration = .milliseconds(100),
+        retry: RetryPolicy = RetryPolicy(), serviceFeedThreshold: Int? = 32
+    ) {
+        self.serviceFeedThreshold = serviceFeedThreshold
         self.blockQueryWait = blockQueryWait
         self.maxStale = maxStale
         self.minimumSpacing = minimumSpacing

@@ -25,6 +25,7 @@ public final class Watcher: @unchecked Sendable {
     private let probe: RecoveryProbe
     private let lock = NSLock()
     private var watches: [Dependency: Task<Void, Never>] = [:]
+    private var feed: ServiceChangeFeed?
 
     /// - Parameter emit: called from the watches' tasks for every event.
     public init(reader: any RegistryReader, policy: WatchPolicy = WatchPolicy(), emit: @escaping @Sendable (WatchEvent) -> Void) {
@@ -36,17 +37,36 @@ public final class Watcher: @unchecked Sendable {
 
     deinit { stop() }
 
-    /// The dependencies being watched.
+    /// The dependencies with a long-poll of their own.
     public var watching: Set<Dependency> { lock.withLock { Set(watches.keys) } }
+
+    /// The dependencies served by the shared change feed.
+    public var servedByFeed: Set<Dependency> { lock.withLock { feed?.served ?? [] } }
 
     /// Starts watches for new dependencies and stops those not in `wanted`.
     public func update(_ wanted: Set<Dependency>) {
+        var individual = wanted
+        var feedable: Set<Dependency> = []
+        if let threshold = policy.serviceFeedThreshold, let source = reader.serviceFeed {
+            let candidates = wanted.filter(ServiceChangeFeed.canServe)
+            if candidates.count >= threshold {
+                feedable = candidates
+                individual.subtract(candidates)
+                lock.withLock {
+                    if feed == nil {
+                        feed = ServiceChangeFeed(source: source, reader: reader, policy: policy, emit: emit)
+                    }
+                }
+            }
+        }
+        let currentFeed = lock.withLock { self.feed }
+        currentFeed?.update(feedable)
         lock.withLock {
-            for (dependency, task) in watches where !wanted.contains(dependency) {
+            for (dependency, task) in watches where !individual.contains(dependency) {
                 task.cancel()
                 watches[dependency] = nil
             }
-            for dependency in wanted where watches[dependency] == nil {
+            for dependency in individual where watches[dependency] == nil {
                 let watch = DependencyWatch(dependency: dependency, reader: reader, policy: policy, probe: probe, emit: emit)
                 watches[dependency] = Task { await watch.run() }
             }
@@ -61,6 +81,7 @@ public final class Watcher: @unchecked Sendable {
             return all
         }
         for task in tasks { task.cancel() }
+        lock.withLock { feed }?.stop()
         let probe = self.probe
         Task { await probe.stop() }
     }
