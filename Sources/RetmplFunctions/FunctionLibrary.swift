@@ -2,7 +2,8 @@ public import RetmplTemplate
 
 /// consul-template's complete function table, as `Template.Execute` builds it.
 public enum ConsulFunctions {
-    /// Every function: registry data, helpers, math, sprig and the
+    /// Every function: registry data, helpers, math, sprig, retmpl's proxy
+    /// token functions (`ProxyTokens.swift`) and the
     /// registered-but-unsupported ones.
     public static let table: FunctionTable = {
         var functions: [TemplateFunction] = []
@@ -18,6 +19,7 @@ public enum ConsulFunctions {
         functions += TitleFunctions.all
         functions += YAMLFunctions.all
         functions += SprigFunctions.all
+        functions += ProxyTokenFunctions.all
         functions += UnsupportedFunctions.all
         functions.append(scratch)
         return FunctionTable(functions)
