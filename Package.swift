@@ -40,6 +40,8 @@ let package = Package(
         // Test helpers shared by the test targets: the fake Consul process, registry drivers.
         .target(name: "RetmplTestSupport", dependencies: ["RetmplRegistry"], path: "Tests/Support/RetmplTestSupport", swiftSettings: strict),
         .testTarget(name: "RetmplTemplateTests", dependencies: ["RetmplTemplate"], swiftSettings: strict),
+        // Real haproxy and nginx under load, driven through the built retmpl binary.
+        .testTarget(name: "RetmplEndToEndTests", dependencies: ["RetmplTestSupport"], swiftSettings: strict),
         .testTarget(name: "RetmplConfigTests", dependencies: ["RetmplConfig"], swiftSettings: strict),
         .testTarget(name: "RetmplRuntimeTests", dependencies: ["RetmplRuntime", "RetmplRegistry", "RetmplFunctions", "RetmplTemplate", "RetmplTestSupport"], swiftSettings: strict),
         .testTarget(
