@@ -53,7 +53,7 @@ func startRuntime(
     return RunningRuntime(runner: runner, task: task, events: events, dir: dir)
 }
 
-private let webTemplate = """
+let webTemplate = """
     {{ range service "web" }}server {{ .ID }} {{ .Address }}:{{ .Port }}
     {{ end }}
     """
