@@ -36,7 +36,7 @@ let package = Package(
         .executableTarget(name: "retmpl", dependencies: ["RetmplTemplate", "RetmplRegistry", "RetmplFunctions", "RetmplRuntime", "RetmplConfig"], swiftSettings: strict),
         // libFuzzer target (build with -sanitize=fuzzer -DRETMPL_FUZZ); a replay tool otherwise.
         .executableTarget(name: "retmpl-fuzz", dependencies: ["RetmplTemplate", "RetmplRegistry", "RetmplFunctions"], swiftSettings: strict),
-        .executableTarget(name: "retmpl-bench", dependencies: ["RetmplTemplate", "RetmplRegistry", "RetmplFunctions"], swiftSettings: strict),
+        .executableTarget(name: "retmpl-bench", dependencies: ["RetmplTemplate", "RetmplRegistry", "RetmplFunctions", "RetmplRuntime", "RetmplTestSupport"], swiftSettings: strict),
         // Test helpers shared by the test targets: the fake Consul process, registry drivers.
         .target(name: "RetmplTestSupport", dependencies: ["RetmplRegistry"], path: "Tests/Support/RetmplTestSupport", swiftSettings: strict),
         .testTarget(name: "RetmplTemplateTests", dependencies: ["RetmplTemplate"], swiftSettings: strict),

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// A fresh directory under /tmp for one test; `remove()` deletes it.
 public struct ScratchDirectory: Sendable {
