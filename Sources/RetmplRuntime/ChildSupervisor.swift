@@ -32,7 +32,13 @@ import Musl
 ///   delivered there. A child that exited is not started again by `reload()`.
 /// - **Reaping.** Each child is reaped by its own thread with `waitpid` on
 ///   its pid only, never `waitpid(-1)`, so `CommandRunner` can run commands
-///   at the same time.
+///   at the same time. The daemon must not set SIGCHLD to `SIG_IGN` (the
+///   kernel would then reap children itself and their status is lost: the
+///   exit is still noticed, reported as `.exited(-1)`), and should not
+///   forward SIGCHLD to the child.
+/// - **Signal dispositions.** The child starts with every signal at its
+///   default action and none blocked, whatever the daemon ignores or blocks
+///   to handle signals itself.
 public final class ChildSupervisor: Sendable {
     /// What to run and how to treat it.
     public struct Configuration: Sendable {

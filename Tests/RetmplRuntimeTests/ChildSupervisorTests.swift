@@ -120,6 +120,41 @@ import Testing
         #expect(scratch.lines == ["eof"])
     }
 
+    /// The daemon ignores signals it handles through dispatch sources;
+    /// ignored dispositions survive exec, so the child must get defaults.
+    @Test func childStartsWithDefaultSignalDispositions() async throws {
+        // SIGURG's default action is to be ignored, so ignoring it here
+        // changes nothing else in this process, but it shows in SigIgn.
+        signal(SIGURG, SIG_IGN)
+        #expect(Self.signalMask("SigIgn", of: getpid()).map { $0 & (1 << (UInt64(SIGURG) - 1)) != 0 } == true)
+        let supervisor = ChildSupervisor(.init(command: ["/bin/sleep", "60"], killTimeout: .seconds(5)))
+        let pid = try supervisor.start()
+        // glibc's posix_spawn leaves its two internal signals (32, 33) at
+        // SIG_IGN, which cannot be requested otherwise; glibc programs
+        // reinstall their handlers for them at start, and SIGRTMIN is 34.
+        let glibcInternal: UInt64 = 0b11 << 31
+        #expect(Self.signalMask("SigIgn", of: pid).map { $0 & ~glibcInternal } == 0)
+        #expect(Self.signalMask("SigBlk", of: pid) == 0)
+        #expect(await supervisor.stop() == .signaled(SIGINT))
+    }
+
+    /// A signal mask line of /proc/PID/status (`SigIgn`, `SigBlk`), once `pid` runs `sleep`.
+    static func signalMask(_ field: String, of pid: Int32) -> UInt64? {
+        for _ in 0..<1000 {
+            guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
+            let lines = status.split(separator: "\n")
+            // posix_spawn returns after exec, but be sure the image is sleep's.
+            if pid != getpid() && lines.first != "Name:\tsleep" {
+                usleep(1000)
+                continue
+            }
+            for line in lines where line.hasPrefix(field + ":") {
+                return UInt64(line.dropFirst(field.count + 1).trimmingCharacters(in: .whitespaces), radix: 16)
+            }
+        }
+        return nil
+    }
+
     @Test func startIsIdempotentWhileRunning() async throws {
         let scratch = try Scratch()
         let supervisor = ChildSupervisor(.init(command: Self.idle(scratch), killTimeout: .seconds(5)))
