@@ -159,8 +159,9 @@ public final class ChildSupervisor: Sendable {
     /// Tells the child its configuration changed: the reload signal after a
     /// random splay, or a restart when there is no reload signal.
     ///
-    /// Returns early, doing nothing, when `stop()` is called meanwhile or no
-    /// child is running. Concurrent restarts of one child start one new child.
+    /// Returns early, doing nothing, when no child is running, or when
+    /// `stop()` is called or the calling task is cancelled during the splay.
+    /// Concurrent restarts of one child start one new child.
     ///
     /// - Throws: `StartError` when the restarted child cannot be spawned (the
     ///   old one is stopped by then; no child runs).
@@ -169,7 +170,8 @@ public final class ChildSupervisor: Sendable {
         let splay = CommandRunner.nanoseconds(configuration.splay)
         if splay > 0 {
             let delay = Duration.nanoseconds(Int64(clamping: UInt64.random(in: 0..<splay)))
-            if await stopping.wait(timeout: delay) != nil { return }
+            // A stop, or the caller's cancellation, abandons the reload.
+            if await stopping.wait(timeout: delay) != nil || Task.isCancelled { return }
         }
         if let signal = configuration.reloadSignal {
             child.signal(signal)
