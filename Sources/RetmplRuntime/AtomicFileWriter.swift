@@ -84,11 +84,11 @@ public struct AtomicFileWriter: Sendable {
         var existing = stat()
         let exists = stat(destination, &existing) == 0
         let mode = mode_t(options.permissions ?? (exists ? UInt32(existing.st_mode & 0o7777) : 0o644))
-        let base = Self.baseName(of: destination)
+        let prefix = Self.candidatePrefix(for: destination)
         var fd: Int32 = -1
         var temp = ""
         for attempt in 0..<16 {
-            temp = "\(dir)/.\(base).retmpl-\(getpid())-\(UInt32.random(in: 0...UInt32.max))-\(attempt)"
+            temp = "\(dir)/\(prefix)\(getpid())-\(UInt32.random(in: 0...UInt32.max))-\(attempt)"
             fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
             if fd >= 0 || errno != EEXIST { break }
         }
@@ -110,6 +110,41 @@ public struct AtomicFileWriter: Sendable {
         }
         close(fd)
         return Candidate(destination: destination, path: temp, mode: mode)
+    }
+
+    /// The hidden name candidates of `destination` start with:
+    /// `.<base>.retmpl-`, the base cut to 200 bytes so the name stays under
+    /// the file system's 255-byte limit.
+    static func candidatePrefix(for destination: String) -> String {
+        var base = Substring(baseName(of: destination))
+        while base.utf8.count > 200 { base = base.dropLast() }
+        return ".\(base).retmpl-"
+    }
+
+    /// Removes candidates of `destination` left by writers that died before
+    /// their rename (a `kill -9` mid-write); candidates of live processes
+    /// are left alone. Returns how many were removed.
+    @discardableResult
+    public func removeStaleCandidates(of destination: String) -> Int {
+        let dir = Self.directory(of: destination)
+        let prefix = Self.candidatePrefix(for: destination)
+        guard let handle = opendir(dir) else { return 0 }
+        var stale: [String] = []
+        while let entry = readdir(handle) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) {
+                String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self))
+            }
+            guard name.hasPrefix(prefix),
+                  let pid = Int32(name.dropFirst(prefix.count).prefix { $0 != "-" }) else { continue }
+            // Alive (or not ours to signal) means the candidate may still be in use.
+            if kill(pid, 0) == 0 || errno == EPERM { continue }
+            stale.append(name)
+        }
+        closedir(handle)
+        if stale.isEmpty { return 0 }
+        var removed = 0
+        for name in stale where unlink("\(dir)/\(name)") == 0 { removed += 1 }
+        return removed
     }
 
     /// Replaces the destination with a staged candidate.

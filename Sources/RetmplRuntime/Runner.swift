@@ -133,7 +133,16 @@ public actor Runner {
         var timer: Task<Void, Never>?
         defer { timer?.cancel() }
         let started = clock.now
-        for i in templates.indices { templates[i].quiescence.change(at: started) }
+        for i in templates.indices {
+            templates[i].quiescence.change(at: started)
+            if case .file(let path) = templates[i].config.destination, !configuration.dry {
+                let removed = writer.removeStaleCandidates(of: path)
+                if removed > 0 {
+                    emit(RuntimeEvent(.staleCandidatesRemoved, .warn, template: templates[i].name,
+                                      "removed \(removed) candidate file(s) left by an interrupted write"))
+                }
+            }
+        }
 
         while !Task.isCancelled {
             apply(queue.drain())
@@ -229,7 +238,9 @@ public actor Runner {
             }
             switch result.outcome {
             case .rendered(let bytes):
+                templates[i].missing = []
                 templates[i].missingSince = nil
+                templates[i].nextMissingReport = nil
                 if let previous = await publish(i, bytes) { changed.append((i, previous)) }
             case .incomplete(let missing, _):
                 templates[i].missing = missing
@@ -239,6 +250,9 @@ public actor Runner {
                     templates[i].missingReportInterval = configuration.missingDataGrace
                 }
             case .failed(let error):
+                templates[i].missing = []
+                templates[i].missingSince = nil
+                templates[i].nextMissingReport = nil
                 emit(RuntimeEvent(.templateFailed, .error, template: templates[i].name, error.description))
                 if configuration.templateErrorFatal || configuration.once {
                     fatal = RuntimeError(.template, error.description)
@@ -433,6 +447,7 @@ public actor Runner {
     // MARK: - Timing
 
     private func nextDeadline(started: ContinuousClock.Instant) -> ContinuousClock.Instant? {
+        let now = clock.now
         var next: ContinuousClock.Instant?
         func consider(_ d: ContinuousClock.Instant?) {
             guard let d else { return }
@@ -440,9 +455,10 @@ public actor Runner {
         }
         for t in templates {
             consider(t.quiescence.deadline(window(t)))
-            consider(t.nextMissingReport)
+            if t.missingSince != nil, let report = t.nextMissingReport, report > now { consider(report) }
         }
-        if configuration.once { consider(started + configuration.missingDataGrace) }
+        // Deadlines already past would wake the loop at once, forever.
+        if configuration.once, started + configuration.missingDataGrace > now { consider(started + configuration.missingDataGrace) }
         return next
     }
 

@@ -17,6 +17,8 @@ public struct RuntimeEvent: Sendable, CustomStringConvertible {
         case writeFailed
         case commandSucceeded
         case commandFailed
+        /// Candidate files left by an interrupted write (a `kill -9`) were removed at start.
+        case staleCandidatesRemoved
         /// The previous file was restored after a failed command.
         case rolledBack
         /// A registry read failed and will be retried.

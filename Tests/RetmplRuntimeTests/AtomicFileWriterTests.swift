@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Foundation
 import Testing
 @testable import RetmplRuntime
 
@@ -120,5 +121,29 @@ private func removeTree(_ dir: String) {
         }
         #expect(AtomicFileWriter.read(blocker) == Array("x".utf8))
         #expect(entries(dir) == ["not-a-dir"])
+    }
+}
+
+@Suite("AtomicFileWriter leftovers and long names")
+struct AtomicFileWriterLeftoverTests {
+    @Test func staleCandidatesOfDeadWritersAreRemovedLiveOnesKept() throws {
+        let dir = scratchDirectory()
+        defer { _ = try? FileManager.default.removeItem(atPath: dir) }
+        let destination = dir + "/out.txt"
+        // pid 4194304 is above Linux's pid_max: never a live process.
+        let dead = dir + "/.out.txt.retmpl-4194304-77-0"
+        let live = dir + "/.out.txt.retmpl-\(getpid())-77-0"
+        let other = dir + "/.other.txt.retmpl-4194304-77-0"
+        for path in [dead, live, other] { FileManager.default.createFile(atPath: path, contents: Data("partial".utf8)) }
+        #expect(AtomicFileWriter().removeStaleCandidates(of: destination) == 1)
+        #expect(entries(dir) == [".other.txt.retmpl-4194304-77-0", ".out.txt.retmpl-\(getpid())-77-0"])
+    }
+
+    @Test func destinationWithALongNameIsWritten() throws {
+        let dir = scratchDirectory()
+        defer { _ = try? FileManager.default.removeItem(atPath: dir) }
+        let destination = dir + "/" + String(repeating: "n", count: 250)
+        #expect(try AtomicFileWriter().write(Array("x".utf8), to: destination) == .replaced)
+        #expect(entries(dir) == [String(repeating: "n", count: 250)])
     }
 }
