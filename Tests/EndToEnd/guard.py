@@ -29,6 +29,9 @@ def main():
     if not command:
         parser.error("no command")
 
+    # A parent's worker thread (libdispatch's, say) may spawn us with signals
+    # blocked; the mask is inherited, so SIGTERM would never reach the command.
+    signal.pthread_sigmask(signal.SIG_SETMASK, [])
     child = subprocess.Popen(command, stdin=subprocess.DEVNULL, start_new_session=True)
     stop = threading.Event()
 

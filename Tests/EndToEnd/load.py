@@ -2,12 +2,13 @@
 """A bounded HTTP load generator that counts every failure (stdlib only).
 
     load.py --port PORT [--host HOST] [--path /] [--connections 4] [--rate R]
-            [--close] [--max-seconds 170]
+            [--close] [--max-seconds 170] [--exit-on-stdin-eof]
 
 Each of --connections threads sends GET requests one after another on a
 keep-alive HTTP/1.1 connection to 127.0.0.1:PORT (a new connection per
 request with --close), with Host: HOST. --rate caps the total requests per
-second. It runs until stdin closes, SIGTERM/SIGINT, or --max-seconds, then
+second. It runs until SIGTERM/SIGINT, --max-seconds, or (with
+--exit-on-stdin-eof) stdin's end, then
 prints one JSON line:
 
     {"requests": N, "ok": N2xx, "status": {"200": n, "503": n},
@@ -40,10 +41,13 @@ class Counters:
         self.errors = {}
         self.backends = {}
         self.first_error = None
+        self.max_latency = 0.0
+        self.in_flight = {}  # thread -> start time of its current request
         self.started = threading.Event()
 
-    def answer(self, status, body):
+    def answer(self, status, body, latency):
         with self.lock:
+            self.max_latency = max(self.max_latency, latency)
             self.requests += 1
             self.status[str(status)] = self.status.get(str(status), 0) + 1
             if 200 <= status < 300:
@@ -95,10 +99,12 @@ def worker(args, counters, pacer, stop):
         try:
             if connection is None:
                 connection = http.client.HTTPConnection("127.0.0.1", args.port, timeout=args.timeout)
+            began = time.monotonic()
+            counters.in_flight[threading.get_ident()] = began
             connection.request("GET", args.path, headers=headers)
             response = connection.getresponse()
             body = response.read()
-            counters.answer(response.status, body)
+            counters.answer(response.status, body, time.monotonic() - began)
             if args.close or response.will_close:
                 connection.close()
                 connection = None
@@ -107,6 +113,8 @@ def worker(args, counters, pacer, stop):
             if connection is not None:
                 connection.close()
             connection = None
+        finally:
+            counters.in_flight.pop(threading.get_ident(), None)
     if connection is not None:
         connection.close()
 
@@ -121,6 +129,7 @@ def main():
     parser.add_argument("--close", action="store_true", help="one connection per request")
     parser.add_argument("--timeout", type=float, default=10.0)
     parser.add_argument("--max-seconds", type=float, default=170.0)
+    parser.add_argument("--exit-on-stdin-eof", action="store_true")
     args = parser.parse_args()
 
     counters = Counters()
@@ -133,7 +142,8 @@ def main():
         sys.stdin.buffer.read()
         stop.set()
 
-    threading.Thread(target=watch_stdin, daemon=True).start()
+    if args.exit_on_stdin_eof:
+        threading.Thread(target=watch_stdin, daemon=True).start()
     began = time.monotonic()
     threads = [threading.Thread(target=worker, args=(args, counters, pacer, stop)) for _ in range(args.connections)]
     for t in threads:
@@ -142,13 +152,17 @@ def main():
         print("STARTED", flush=True)
     stop.wait(timeout=max(0.0, args.max_seconds - (time.monotonic() - began)))
     stop.set()
+    give_up = time.monotonic() + 1.0  # requests still unanswered by then are reported
     for t in threads:
-        t.join(timeout=args.timeout + 1)
+        t.join(timeout=max(0.0, give_up - time.monotonic()))
+    now = time.monotonic()
     with counters.lock:
+        stalled = sorted(round(now - began, 3) for began in counters.in_flight.values())
         print(json.dumps({
             "requests": counters.requests, "ok": counters.ok, "status": counters.status,
             "maintenance": counters.maintenance, "errors": counters.errors, "backends": counters.backends,
             "seconds": round(time.monotonic() - began, 3), "first_error": counters.first_error,
+            "max_latency_ms": round(counters.max_latency * 1000, 1), "unanswered_at_stop": stalled,
         }, sort_keys=True), flush=True)
     os._exit(0)  # the stdin thread may still be blocked in read
 
