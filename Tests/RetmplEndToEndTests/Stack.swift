@@ -182,9 +182,9 @@ final class Stack: @unchecked Sendable {
             var seen: Set<String> = []
             last = []
             for _ in 0..<(2 * expected.count + 2) {
+                // nginx's old workers may accept a few connections after the reload: sample again.
                 guard let answer = get(port: self.port) else { throw HarnessError("connection error while sampling") }
-                guard answer.status == 200 else { throw HarnessError("sampled a \(answer.status): \(answer.body)") }
-                seen.insert(answer.backend)
+                seen.insert(answer.status == 200 ? answer.backend : "status \(answer.status)")
                 last.append(answer.backend)
             }
             return seen == expected
