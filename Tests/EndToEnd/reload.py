@@ -12,7 +12,7 @@ from the old worker to the new one, so no connection is refused.
 
 nginx: sends SIGHUP to the master named in the pid file and waits until a
 worker that was not there before is running (nginx starts new workers only
-for a configuration it accepted).
+for a configuration it accepted) and every old worker has stopped accepting.
 
 On success it appends "EPOCH_SECONDS reload-number" to --stamp, so a test
 can measure change-to-reload latency and count reloads. Exit 1 when the
@@ -112,7 +112,10 @@ def reload_nginx(args, deadline):
     before = worker_processes(master)
     os.kill(master, signal.SIGHUP)
     while time.monotonic() < deadline:
-        if worker_processes(master) - before:
+        live = worker_processes(master)
+        # Done when a new worker runs and no old one still accepts (they
+        # retitle themselves "shutting down" once their listeners are closed).
+        if live - before and not (live & before):
             return None
         time.sleep(0.01)
     raise SystemExit(f"reload.py: nginx started no new worker in {args.timeout}s (configuration rejected? see its error log)")
