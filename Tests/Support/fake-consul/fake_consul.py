@@ -2221,6 +2221,9 @@ def find_route(path: str):
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Go's net/http (so Consul) sets TCP_NODELAY on every connection; without it
+    # a response written as headers then body waits out the peer's delayed ACK (~40 ms).
+    disable_nagle_algorithm = True
     fake: FakeConsul  # injected by make_server
 
     def log_message(self, fmt, *args):  # noqa: D401 - quiet unless --verbose
