@@ -241,7 +241,7 @@ public actor Runner {
                 templates[i].missing = []
                 templates[i].missingSince = nil
                 templates[i].nextMissingReport = nil
-                if let previous = await publish(i, bytes) { changed.append((i, previous)) }
+                if let published = await publish(i, bytes) { changed.append((i, published.previous)) }
             case .incomplete(let missing, _):
                 templates[i].missing = missing
                 if templates[i].missingSince == nil {
@@ -293,10 +293,14 @@ public actor Runner {
 
     // MARK: - Write
 
+    /// A destination that changed, with what it held before (nil: nothing).
+    private struct Published {
+        let previous: [UInt8]?
+    }
+
     /// Publishes a complete rendering: dry-run print, sink, or check and
-    /// atomic write. Returns the destination's previous bytes ([] if none)
-    /// when it changed, nil when nothing changed or the write was refused.
-    private func publish(_ i: Int, _ bytes: [UInt8]) async -> [UInt8]? {
+    /// atomic write. Nil when nothing changed or the write was refused.
+    private func publish(_ i: Int, _ bytes: [UInt8]) async -> Published? {
         let t = templates[i]
         if configuration.dry {
             templates[i].hasRendered = true
@@ -310,11 +314,11 @@ public actor Runner {
         case .sink(_, let sink):
             templates[i].hasRendered = true
             guard t.lastPublished != bytes else { return nil }
-            let previous = t.lastPublished ?? []
+            let previous = t.lastPublished
             templates[i].lastPublished = bytes
             await sink(bytes)
             emit(RuntimeEvent(.rendered, .info, template: t.name, "delivered \(bytes.count) bytes"))
-            return previous
+            return Published(previous: previous)
         case .file(let path):
             let previous = FileManager.default.contents(atPath: path).map { [UInt8]($0) }
             if previous == bytes {
@@ -341,7 +345,7 @@ public actor Runner {
                 templates[i].lastPublished = bytes
                 let how = outcome == .writtenInPlace ? " (in place: the destination cannot be renamed over)" : ""
                 emit(RuntimeEvent(.rendered, .info, template: t.name, "wrote \(bytes.count) bytes\(how)"))
-                return previous ?? []
+                return Published(previous: previous)
             } catch {
                 emit(RuntimeEvent(.writeFailed, .error, template: t.name, "\(error); \(path) left untouched"))
                 if configuration.once { fatal = RuntimeError(.write, "\(t.name): \(error)") }
@@ -375,8 +379,9 @@ public actor Runner {
             }
             emit(RuntimeEvent(.commandFailed, .error, "command \"\(key)\" failed (for \(names)): \(failure)"))
             let rollback = group.members.filter { templates[$0.index].config.rollbackOnFailure }
-            if !rollback.isEmpty {
-                for member in rollback { restore(member.index, member.previous) }
+            var restored = 0
+            for member in rollback where restore(member.index, member.previous) { restored += 1 }
+            if restored > 0 {
                 if let again = await runAction(group.action, candidate: nil, destination: "", timeout: group.timeout) {
                     emit(RuntimeEvent(.commandFailed, .error, "command \"\(key)\" failed again after rollback: \(again)"))
                 } else {
@@ -389,18 +394,22 @@ public actor Runner {
         }
     }
 
-    private func restore(_ i: Int, _ previous: [UInt8]?) {
-        guard case .file(let path) = templates[i].config.destination, let previous else { return }
+    /// Puts the previous contents back; false when there were none (a first
+    /// render has nothing to roll back to) or the write failed.
+    private func restore(_ i: Int, _ previous: [UInt8]?) -> Bool {
+        guard case .file(let path) = templates[i].config.destination else { return false }
+        guard let previous else {
+            emit(RuntimeEvent(.rolledBack, .warn, template: templates[i].name, "no previous \(path) to roll back to; keeping the new one"))
+            return false
+        }
         do {
-            if previous.isEmpty {
-                unlink(path)
-            } else {
-                _ = try writer.write(previous, to: path, options: templates[i].config.writeOptions)
-            }
+            _ = try writer.write(previous, to: path, options: templates[i].config.writeOptions)
             templates[i].lastPublished = previous
             emit(RuntimeEvent(.rolledBack, .warn, template: templates[i].name, "restored the previous \(path)"))
+            return true
         } catch {
             emit(RuntimeEvent(.writeFailed, .error, template: templates[i].name, "rollback failed: \(error)"))
+            return false
         }
     }
 

@@ -32,7 +32,7 @@ import Testing
                          Self.sizes.count, stack.reloadTimes().count, percentile(latencies, 50), percentile(latencies, 99),
                          latencies.max() ?? .nan, report.requests, report.ok, report.requests - report.ok - report.failed, report.failed, report.seconds,
                          report.max_latency_ms, report.unanswered_at_stop.count))
-            print("E2E \(proxy) statuses \(report.status), socket errors \(report.errors), first error: \(report.first_error ?? "-")")
+            print("E2E \(proxy) statuses \(report.status) (maintenance pages \(report.maintenance)), socket errors \(report.errors), first error: \(report.first_error ?? "-")")
             #expect(stack.reloadTimes().count == Self.sizes.count, "one reload per registry change")
             #expect(report.failed == 0, "socket errors \(report.errors), first: \(report.first_error ?? "-")")
             #expect(report.ok == report.requests, "non-2xx answers: \(report.status)")

@@ -64,7 +64,7 @@ import RetmplRegistry
     static let skeletons: [String: [String]] = [
         "haproxy registry": [
             "global: log maxconn",
-            "defaults: mode log option option retries timeout timeout timeout timeout http-error",
+            "defaults: mode log option option retries option timeout timeout timeout timeout http-error",
             "frontend http-in: bind acl use_backend use_backend acl use_backend use_backend acl acl use_backend use_backend default_backend",
             "backend be_api: balance option default-server server server",
             "backend be_billing: balance option default-server",
@@ -76,7 +76,7 @@ import RetmplRegistry
         ],
         "haproxy hostile": [
             "global: log maxconn",
-            "defaults: mode log option option retries timeout timeout timeout timeout http-error",
+            "defaults: mode log option option retries option timeout timeout timeout timeout http-error",
             "frontend http-in: bind acl use_backend use_backend acl use_backend use_backend default_backend",
             "backend be_Shop_Admin: balance option default-server server server server",
             "backend be_legacy_v2: balance option default-server",
@@ -100,7 +100,7 @@ import RetmplRegistry
             ": worker_processes pid error_log events http",
             "events: worker_connections",
             "http: access_log client_body_temp_path proxy_temp_path fastcgi_temp_path uwsgi_temp_path scgi_temp_path"
-                + " default_type server_names_hash_bucket_size proxy_http_version proxy_set_header proxy_set_header"
+                + " default_type server_names_hash_bucket_size keepalive_timeout proxy_http_version proxy_set_header proxy_set_header"
                 + " proxy_set_header proxy_connect_timeout proxy_read_timeout proxy_next_upstream"
                 + " upstream server upstream server upstream upstream server server server",
             "upstream api: zone server server server",
@@ -122,7 +122,7 @@ import RetmplRegistry
             ": worker_processes pid error_log events http",
             "events: worker_connections",
             "http: access_log client_body_temp_path proxy_temp_path fastcgi_temp_path uwsgi_temp_path scgi_temp_path"
-                + " default_type server_names_hash_bucket_size proxy_http_version proxy_set_header proxy_set_header"
+                + " default_type server_names_hash_bucket_size keepalive_timeout proxy_http_version proxy_set_header proxy_set_header"
                 + " proxy_set_header proxy_connect_timeout proxy_read_timeout proxy_next_upstream"
                 + " upstream server upstream server server server",
             "upstream shop_admin-004bbb21: zone server server server server",
@@ -155,7 +155,8 @@ import RetmplRegistry
         "backend b\n    server a 10.0.0.1:80 # x\nlisten evil extra args\n",
         "backend b\n    evil directive\n",
         "backend b\n    acl host_b req.hdr(host),field(1,:) -m str -i -- \"~evil\"\n",
-        "backend b\n    use_backend b if host_b { nbsrv(c) gt 0 }\n",
+        "backend b\n    use_backend b if host_b { nbsrv(c) gt 0 } || host_b { stopping }\n",
+        "backend b\n    use_backend b if host_b { nbsrv(b) gt 0 } || host_c { stopping }\n",
     ])
     func haproxyGrammarRejects(_ text: String) {
         #expect(throws: HaproxyGrammar.Violation.self) { try HaproxyGrammar.skeleton(text) }
@@ -374,7 +375,9 @@ enum HaproxyGrammar {
             else { throw fail("bad host acl") }
         case "use_backend":
             let plain = args.count == 4
-            let guarded = args.count == 9 && args[4...8] == ["{", "nbsrv(\(args[1]))", "gt", "0", "}"]
+            // `if host_x { nbsrv(x) gt 0 } || host_x { stopping }`
+            let guarded = args.count == 14 && args[4...8] == ["{", "nbsrv(\(args[1]))", "gt", "0", "}"]
+                && args[9] == "||" && args[10] == args[3] && args[11...13] == ["{", "stopping", "}"]
             guard plain || guarded, isName(args[1]), args[2] == "if", args[3].hasPrefix("host_"), isName(args[3]) else {
                 throw fail("bad use_backend")
             }
