@@ -56,6 +56,10 @@ public actor Runner {
         public var commandEnvironment: [String: String]
         /// Called for every event, in order, before it is queued on ``Runner/events``.
         public var observer: (@Sendable (RuntimeEvent) -> Void)?
+        /// Exec mode: the child to start once every template has rendered,
+        /// signal (or restart) after each change, and stop with the runtime.
+        /// The runtime ends when the child exits.
+        public var exec: ChildSupervisor.Configuration?
 
         /// Writes `text` to standard output, unbuffered.
         public static func printToStandardOutput(_ text: String) {
@@ -80,6 +84,7 @@ public actor Runner {
             self.commandFailureFatal = commandFailureFatal
             self.commandEnvironment = commandEnvironment
             self.observer = observer
+            self.exec = nil
         }
     }
 
@@ -104,7 +109,19 @@ public actor Runner {
     enum Input: Sendable {
         case watch(WatchEvent)
         case snapshot(SnapshotFileWatcher.Update)
+        case childExited(ChildSupervisor.Termination)
     }
+
+    /// How ``run()`` ended without an error.
+    public enum Completion: Sendable, Equatable {
+        /// Cancelled, or `once` finished.
+        case finished
+        /// Exec mode: the child exited on its own (the daemon exits with its code).
+        case childExited(ChildSupervisor.Termination)
+    }
+
+    private var child: ChildSupervisor?
+    private var childExit: ChildSupervisor.Termination?
 
     /// Reads and parses every template.
     /// - Throws: ``RuntimeError`` (kind `.template`) naming the file, line and column.
@@ -119,15 +136,28 @@ public actor Runner {
         (events, eventSink) = AsyncStream.makeStream(of: RuntimeEvent.self, bufferingPolicy: .bufferingNewest(4096))
     }
 
-    /// Runs until cancelled (returns normally), until `once` is done, or
-    /// until a fatal error.
+    /// Runs until cancelled (returns normally), until `once` is done, until
+    /// the exec child exits, or until a fatal error.
     /// - Throws: ``RuntimeError``.
-    public func run() async throws(RuntimeError) {
-        defer {
-            watcher?.stop()
-            watcher = nil
-            eventSink.finish()
+    @discardableResult
+    public func run() async throws(RuntimeError) -> Completion {
+        let result: Result<Completion, RuntimeError>
+        do {
+            result = .success(try await loop())
+        } catch {
+            result = .failure(error)
         }
+        // The exec child is stopped (kill signal, then SIGKILL after its
+        // timeout) before the runtime reports that it ended.
+        if let child { await child.stop() }
+        child = nil
+        watcher?.stop()
+        watcher = nil
+        eventSink.finish()
+        return try result.get()
+    }
+
+    private func loop() async throws(RuntimeError) -> Completion {
         let feedTask = try await startFeed()
         defer { feedTask?.cancel() }
         var timer: Task<Void, Never>?
@@ -146,10 +176,14 @@ public actor Runner {
 
         while !Task.isCancelled {
             apply(queue.drain())
-            await processDue()
+            let changed = await processDue()
             if let fatal { throw fatal }
+            if let childExit { return .childExited(childExit) }
+            if let exec = configuration.exec, announcedReady {
+                try superviseChild(exec, changed: changed)
+            }
             if configuration.once {
-                if templates.allSatisfy(\.hasRendered) { return }
+                if templates.allSatisfy(\.hasRendered) && configuration.exec == nil { return .finished }
                 if let failure = onceFailure(since: started) { throw failure }
             }
             timer?.cancel()
@@ -163,6 +197,47 @@ public actor Runner {
             }
             await queue.wait()
         }
+        return .finished
+    }
+
+    /// Exec mode: starts the child after the first complete render, then
+    /// signals (or restarts) it when a pass changed something.
+    private func superviseChild(_ exec: ChildSupervisor.Configuration, changed: Bool) throws(RuntimeError) {
+        if let child {
+            guard changed else { return }
+            emit(RuntimeEvent(.childReloaded, .info, exec.reloadSignal == nil ? "restarting the child" : "signalling the child"))
+            let name = exec.command.joined(separator: " ")
+            Task {
+                do throws(ChildSupervisor.StartError) {
+                    try await child.reload()
+                } catch {
+                    self.queue.push(.childExited(.exited(127)))
+                    _ = name
+                }
+            }
+            return
+        }
+        let supervisor = ChildSupervisor(exec)
+        do {
+            let pid = try supervisor.start()
+            emit(RuntimeEvent(.childStarted, .info, "started \(exec.command.joined(separator: " ")) (pid \(pid))"))
+        } catch {
+            throw RuntimeError(.command, "exec: \(error)")
+        }
+        child = supervisor
+        let queue = self.queue
+        Task {
+            for await exit in supervisor.exits {
+                queue.push(.childExited(exit))
+                return
+            }
+        }
+    }
+
+    /// Sends a signal the daemon received on to the exec child; false when there is none.
+    @discardableResult
+    public func forward(signal: Int32) -> Bool {
+        child?.forward(signal: signal) ?? false
     }
 
     // MARK: - Feed
@@ -213,6 +288,9 @@ public actor Runner {
                 for i in templates.indices { templates[i].quiescence.change(at: now) }
             case .snapshot(.failure(let error)):
                 emit(RuntimeEvent(.snapshotInvalid, .error, "\(error) (keeping the last good snapshot)"))
+            case .childExited(let termination):
+                emit(RuntimeEvent(.childExited, termination == .exited(0) ? .info : .warn, "child \(termination)"))
+                childExit = termination
             }
         }
     }
@@ -224,7 +302,8 @@ public actor Runner {
         t.hasRendered ? (t.config.wait ?? configuration.wait) : nil
     }
 
-    private func processDue() async {
+    /// Renders what is due; true when a destination changed.
+    private func processDue() async -> Bool {
         let now = clock.now
         var changed: [(index: Int, previous: [UInt8]?)] = []
         var dependenciesMoved = false
@@ -266,6 +345,7 @@ public actor Runner {
             announcedReady = true
             emit(RuntimeEvent(.ready, .info, "all templates rendered"))
         }
+        return !changed.isEmpty
     }
 
     /// Rebuilds the dependency → template index and tells the watcher what to watch.

@@ -30,6 +30,8 @@ public struct RuntimeEvent: Sendable, CustomStringConvertible {
         case snapshotLoaded
         /// Every template has rendered at least once.
         case ready
+        /// Exec mode: the child was started, signalled or restarted, or exited.
+        case childStarted, childReloaded, childExited
     }
 
     public enum Level: Int, Sendable, Comparable {

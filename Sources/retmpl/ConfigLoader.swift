@@ -48,8 +48,20 @@ enum ConfigLoader {
         }
         if let v = file.pidFile { options.pidFile = v }
         if let w = file.wait, let window = window(w) { options.wait = window }
-        if let exec = file.exec, let command = exec.command, !command.isEmpty {
-            throw .config("exec: exec mode is not supported yet")
+        if let exec = file.exec, exec.enabled != false, let command = exec.command, !command.isEmpty {
+            var out = options.exec ?? DaemonOptions.Exec()
+            out.command = command
+            if let s = exec.reloadSignal { out.reloadSignal = s.isDisabled ? nil : s.number }
+            if let s = exec.killSignal, !s.isDisabled { out.killSignal = s.number }
+            if let v = exec.killTimeout { out.killTimeout = v }
+            if let v = exec.splay { out.splay = v }
+            if let env = exec.env {
+                if let v = env.pristine { out.pristine = v }
+                out.custom += env.custom ?? []
+                out.allowlist += env.allowlist ?? []
+                out.denylist += env.denylist ?? []
+            }
+            options.exec = out
         }
         if let d = file.defaultDelimiters {
             if let v = d.left { options.defaultLeftDelimiter = v }

@@ -109,10 +109,13 @@ enum DaemonCommand {
         reload: @escaping @Sendable () throws(DaemonFailure) -> Runner.Configuration,
         reloadSignal: Int32?, killSignal: Int32?
     ) async -> Int32 {
-        enum Wake: Sendable { case signal(Int32), finished(generation: Int, RuntimeError?) }
+        enum Wake: Sendable { case signal(Int32), finished(generation: Int, Result<Runner.Completion, RuntimeError>) }
         var stops: Set<Int32> = [SIGINT, SIGTERM]
         if let killSignal { stops.insert(killSignal) }
-        let signals = SignalStream(Array(stops) + (reloadSignal.map { [$0] } ?? []))
+        // Other signals go on to the exec child, as consul-template forwards them.
+        let forwarded = Set([SIGUSR1, SIGUSR2, SIGWINCH, SIGQUIT]).subtracting(stops).subtracting(reloadSignal.map { [$0] } ?? [])
+        let signals = SignalStream(Array(stops) + (reloadSignal.map { [$0] } ?? []) + (initial.exec == nil ? [] : Array(forwarded)))
+        var runner: Runner?
         let (wakes, wake) = AsyncStream.makeStream(of: Wake.self)
         let forward = Task { for await s in signals.signals { wake.yield(.signal(s)) } }
         defer { forward.cancel() }
@@ -126,13 +129,13 @@ enum DaemonCommand {
                 log.event(event)
                 if event.kind == .ready { notifySystemd("READY=1") }
             }
-            let runner = try Runner(configuration)
+            let made = try Runner(configuration)
+            runner = made
             return Task {
                 do throws(RuntimeError) {
-                    try await runner.run()
-                    wake.yield(.finished(generation: mine, nil))
+                    wake.yield(.finished(generation: mine, .success(try await made.run())))
                 } catch {
-                    wake.yield(.finished(generation: mine, error))
+                    wake.yield(.finished(generation: mine, .failure(error)))
                 }
             }
         }
@@ -148,11 +151,16 @@ enum DaemonCommand {
             switch event {
             case .finished(let g, _) where g != generation:
                 continue  // a runner replaced by a reload
-            case .finished(_, nil):
+            case .finished(_, .success(.finished)):
                 return 0
-            case .finished(_, let error?):
+            case .finished(_, .success(.childExited(let termination))):
+                log.info("child \(termination); exiting with its status")
+                return termination.exitCode
+            case .finished(_, .failure(let error)):
                 log.error("\(error)")
                 return error.kind == .template ? 15 : 14
+            case .signal(let s) where forwarded.contains(s) && s != reloadSignal:
+                if let runner { await runner.forward(signal: s) }
             case .signal(let s) where stops.contains(s):
                 log.info("received \(signalName(s)), stopping")
                 current.cancel()

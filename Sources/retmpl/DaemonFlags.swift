@@ -40,7 +40,15 @@ enum DaemonFlags {
         f.value("consul-ssl-ca-path", "PATH", topic: "Consul TLS", "CA directory (not supported yet)")
         f.value("consul-ssl-server-name", "NAME", topic: "Consul TLS", "TLS server name (not supported yet)")
         f.bool("command-failure-fatal", topic: "Commands", "exit when a command fails (consul-template's behaviour; default false)")
-        f.value("exec", "COMMAND", topic: "Exec", "supervise a child process (not supported yet)")
+        f.value("exec", "COMMAND", topic: "Exec", "run COMMAND (under sh -c) once every template rendered; signal or restart it on change")
+        f.value("exec-reload-signal", "SIG", topic: "Exec", "signal sent to the child on change (default: none, restart it)")
+        f.value("exec-kill-signal", "SIG", topic: "Exec", "signal that stops the child (default SIGINT)")
+        f.value("exec-kill-timeout", "DURATION", topic: "Exec", "wait this long for the child to stop, then SIGKILL (default 30s)")
+        f.value("exec-splay", "DURATION", topic: "Exec", "random delay before signalling or restarting the child (default 0)")
+        f.bool("exec-env-pristine", topic: "Exec", "start the child with an empty environment (plus -exec-env-custom)")
+        f.value("exec-env-custom", "K=V", topic: "Exec", "environment variable for the child; repeatable")
+        f.value("exec-env-allowlist", "GLOB", topic: "Exec", "only pass variables matching GLOB; repeatable")
+        f.value("exec-env-denylist", "GLOB", topic: "Exec", "never pass variables matching GLOB; repeatable")
         f.bool("v", "print the version and exit")
         f.bool("version", "print the version and exit")
         return f
@@ -87,7 +95,28 @@ enum DaemonFlags {
         if f.flag("consul-ssl") || f.isSet("consul-ssl-cert") || f.isSet("consul-ssl-ca-cert") || f.isSet("consul-ssl-ca-path") {
             throw FlagError("HTTPS to Consul is not supported yet: use a local agent over http:// or unix://")
         }
-        if f.isSet("exec") { throw FlagError("-exec (exec mode) is not supported yet") }
+        if let command = f.string("exec") {
+            var exec = options.exec ?? DaemonOptions.Exec()
+            exec.command = [command]
+            options.exec = exec
+        }
+        let execFlags = ["exec-reload-signal", "exec-kill-signal", "exec-kill-timeout", "exec-splay", "exec-env-pristine",
+                         "exec-env-custom", "exec-env-allowlist", "exec-env-denylist"]
+        if execFlags.contains(where: f.isSet) {
+            guard var exec = options.exec else { throw FlagError("-\(execFlags.first(where: f.isSet) ?? "exec-*") needs -exec or an exec block") }
+            if let v = f.string("exec-reload-signal") { exec.reloadSignal = try signal(v, "exec-reload-signal") }
+            if let v = f.string("exec-kill-signal") {
+                guard let n = try signal(v, "exec-kill-signal") else { throw FlagError("-exec-kill-signal cannot be empty") }
+                exec.killSignal = n
+            }
+            if let v = f.string("exec-kill-timeout") { exec.killTimeout = try parseDuration(v, what: "-exec-kill-timeout") }
+            if let v = f.string("exec-splay") { exec.splay = try parseDuration(v, what: "-exec-splay") }
+            if f.isSet("exec-env-pristine") { exec.pristine = f.flag("exec-env-pristine") }
+            exec.custom += f.all("exec-env-custom")
+            exec.allowlist += f.all("exec-env-allowlist")
+            exec.denylist += f.all("exec-env-denylist")
+            options.exec = exec
+        }
     }
 
     /// A signal name; "" disables the signal.

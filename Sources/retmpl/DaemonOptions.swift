@@ -30,6 +30,37 @@ struct DaemonOptions {
         var group: UInt32?
     }
 
+    /// Exec mode (`-exec`, `exec {}`).
+    struct Exec {
+        var command: [String] = []
+        var reloadSignal: Int32?
+        var killSignal: Int32 = SIGINT
+        var killTimeout: Duration = .seconds(30)
+        var splay: Duration = .zero
+        var pristine = false
+        var custom: [String] = []
+        var allowlist: [String] = []
+        var denylist: [String] = []
+
+        /// The child's environment under consul-template's `exec.env` rules.
+        func environment(_ base: [String: String]) -> [String: String] {
+            var out: [String: String] = [:]
+            if !pristine {
+                for (k, v) in base {
+                    if !allowlist.isEmpty && !allowlist.contains(where: { fnmatch($0, k, 0) == 0 }) { continue }
+                    if denylist.contains(where: { fnmatch($0, k, 0) == 0 }) { continue }
+                    out[k] = v
+                }
+            }
+            for pair in custom {
+                guard let eq = pair.firstIndex(of: "=") else { continue }
+                out[String(pair[..<eq])] = String(pair[pair.index(after: eq)...])
+            }
+            return out
+        }
+    }
+
+    var exec: Exec?
     var templates: [Template] = []
     var consulAddress: String?
     var consulToken: String?

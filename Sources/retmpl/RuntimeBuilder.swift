@@ -30,10 +30,18 @@ enum RuntimeBuilder {
             if let token { commandEnvironment["CONSUL_HTTP_TOKEN"] = token }
             if let auth = options.consulAuth { commandEnvironment["CONSUL_HTTP_AUTH"] = auth }
         }
-        return Runner.Configuration(
+        var configuration = Runner.Configuration(
             templates: templates, feed: feed, wait: options.wait, once: options.once, dry: options.dry,
             missingDataGrace: options.missingTimeout, templateErrorFatal: options.templateErrorFatal,
             commandFailureFatal: options.commandFailureFatal, commandEnvironment: commandEnvironment)
+        if let exec = options.exec, !exec.command.isEmpty {
+            var base = environment
+            for (k, v) in commandEnvironment { base[k] = v }
+            configuration.exec = ChildSupervisor.Configuration(
+                command: exec.command, environment: exec.environment(base), reloadSignal: exec.reloadSignal,
+                killSignal: exec.killSignal, killTimeout: exec.killTimeout, splay: exec.splay)
+        }
+        return configuration
     }
 
     private static func template(_ t: DaemonOptions.Template, number: Int, _ options: DaemonOptions) throws(DaemonFailure) -> TemplateConfig {

@@ -351,3 +351,31 @@ struct RunnerPublishTests {
         }
     }
 }
+
+@Suite("Runner exec mode")
+struct RunnerExecTests {
+    @Test func childStartsAfterTheFirstRenderIsSignalledOnChangeAndItsExitEndsTheRun() async throws {
+        let snapDir = ScratchDirectory("retmpl-exec")
+        defer { snapDir.remove() }
+        let path = try snapDir.write("registry.json", #"{"kv": {"v": "1"}}"#)
+        let log = snapDir.file("child.log")
+        let events = EventRecorder<RuntimeEvent>()
+        var configuration = Runner.Configuration(
+            templates: [TemplateConfig(source: .text("v={{ key \"v\" }}\n", name: "t"), destination: .file(snapDir.file("out.txt")))],
+            feed: .snapshotFile(path: path, pollInterval: .milliseconds(20)), observer: { events.record($0) })
+        // The child proves the file existed when it started, then exits 3 on the reload signal.
+        configuration.exec = ChildSupervisor.Configuration(
+            command: ["trap 'exit 3' USR1; cat \(snapDir.file("out.txt")) > \(log).tmp; mv \(log).tmp \(log); while :; do sleep 0.02; done"],
+            reloadSignal: SIGUSR1)
+        let runner = try Runner(configuration)
+        let task = Task { () -> Runner.Completion? in try? await runner.run() }
+        #expect(await events.first { $0.kind == .childStarted } != nil)
+        // Bounded wait for the child to be ready for its signal.
+        for _ in 0..<500 where snapDir.read("child.log") == nil { try await Task.sleep(for: .milliseconds(10)) }
+        try snapDir.write("registry.json", #"{"kv": {"v": "2"}}"#)
+        let completion = await task.value
+        #expect(completion == .childExited(.exited(3)))
+        #expect(snapDir.read("child.log") == "v=1\n")
+        #expect(snapDir.read("out.txt") == "v=2\n")
+    }
+}
