@@ -14,6 +14,7 @@ let topLevelUsage = """
       render   render one template once (offline with -snapshot) and print it
       check    parse templates and report every error with its location
       validate lint -config files, flags and their templates without starting
+      snapshot capture what templates read from Consul into a snapshot file
       version  print the version
 
     Run "retmpl -template x -h" for the daemon's flags, "retmpl COMMAND -h" for a command's.

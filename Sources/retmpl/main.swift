@@ -13,6 +13,8 @@ case "render":
 case "validate":
     // Lints flags, config files and templates without starting anything.
     code = DaemonCommand.run(["-parse-only"] + arguments.dropFirst())
+case "snapshot":
+    code = SnapshotCommand.run(Array(arguments.dropFirst()))
 case "check":
     code = CheckCommand.run(Array(arguments.dropFirst()))
 case "-v", "--v", "-version", "--version", "version":

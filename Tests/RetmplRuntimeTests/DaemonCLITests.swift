@@ -193,4 +193,32 @@ struct DaemonCLITests {
         daemon.waitUntilExit()
         #expect(daemon.terminationStatus == 0)
     }
+
+    @Test func snapshotOfLiveConsulReplaysToTheSameBytes() async throws {
+        try await withFakeConsul { fake in
+            let dir = ScratchDirectory("retmpl-cli")
+            defer { dir.remove() }
+            try await fake.register(node: "n1", address: "10.0.0.1", service: "web", id: "web-1", port: 80, tags: ["http", "b"], status: "passing")
+            try await fake.register(node: "n2", address: "10.0.0.2", service: "web", id: "web-2", port: 81, status: "critical")
+            try await fake.register(node: "n3", address: "10.0.0.3", service: "db", id: "db-1", port: 5432, meta: ["role": "primary"])
+            try await fake.putKey("app/ver", "v1")
+            try await fake.putKey("app/sub/y", "x")
+            try dir.write("t.ctmpl", """
+                {{ range services }}{{ .Name }} {{ .Tags }}
+                {{ range service .Name }}  {{ .ID }} {{ .Address }}:{{ .Port }} {{ .Status }} {{ .ServiceMeta }} {{ len .Checks }}
+                {{ end }}{{ end }}{{ range service "web|any" }}any {{ .ID }} {{ .Status }}
+                {{ end }}ver={{ key "app/ver" }} {{ range tree "app" }}{{ .Key }}={{ .Value }};{{ end }}
+                node={{ with node }}{{ .Node.Node }} {{ len .Services }}{{ end }} {{ range nodes }}{{ .Node }},{{ end }}
+                """)
+            let address = "127.0.0.1:\(fake.port)"
+            let live = try Self.run(["-consul-addr", address, "-template", "t.ctmpl:live.txt", "-once"], in: dir)
+            #expect(live.status == 0, "stderr: \(live.stderr)")
+            let capture = try Self.run(["snapshot", "-consul-addr", address, "-template", "t.ctmpl", "-o", "snap.json"], in: dir)
+            #expect(capture.status == 0, "stderr: \(capture.stderr)")
+            let replay = try Self.run(["render", "-snapshot", "snap.json", "t.ctmpl"], in: dir)
+            #expect(replay.status == 0, "stderr: \(replay.stderr)")
+            #expect(replay.stdout == dir.read("live.txt"))
+            #expect(replay.stdout.contains("any web-2 critical"))
+        }
+    }
 }

@@ -48,6 +48,26 @@ public enum ConsulAnswer {
         }
     }
 
+    /// The answer restated as snapshot-document members (`services`,
+    /// `nodes`, `kv`, `datacenter`…), for capturing live state into a
+    /// snapshot file. Nil for answers a snapshot derives from other data
+    /// (`services`, `datacenters`).
+    static func snapshotMembers(for query: Dependency.Query, body: [UInt8], exists: Bool) throws(ConsulAnswerError) -> [(key: String, value: JSONValue)]? {
+        let json: JSONValue
+        do {
+            json = exists && !body.isEmpty ? try JSONValue.parse(bytes: body) : .null
+        } catch {
+            throw ConsulAnswerError(query: query, message: "invalid JSON: \(error)")
+        }
+        switch query {
+        case .healthService(let q): return health(q, json).0
+        case .catalogNode: return catalogNode(json).0
+        case .catalogNodes(let scope, let near): return catalogNodes(scope, near, json).0
+        case .kvGet, .kvList: return [("kv", .object(pairs(json)))]
+        case .catalogServices, .catalogDatacenters, .file: return nil
+        }
+    }
+
     // MARK: - Health
 
     private static func health(_ q: Dependency.HealthServiceQuery, _ json: JSONValue) -> ([(key: String, value: JSONValue)], Dependency.Query) {
