@@ -38,11 +38,13 @@ db() { printf 'db-%s=%s' "$1" $((BASE + $1 - 1)); }   # db N -> db-N=PORT
 # query PORT TEXT...: one connection per line of TEXT (as a client pool
 # opening fresh connections would); prints who answered.
 query() {
-    local port=$1 line reply out=(); shift
+    local port=$1 line reply t0 out=(); shift
     for line in "$@"; do
+        t0=$EPOCHREALTIME
         if exec 3<>"/dev/tcp/127.0.0.1/$port"; then
             printf '%s\n' "$line" >&3
-            IFS= read -r -t 5 reply <&3 || reply="(closed without an answer)"
+            IFS= read -r -t 10 reply <&3 ||
+                reply=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "(closed without an answer after %.2f s)", b - a }')
             exec 3<&- 3>&-
         else
             reply="(connection refused)"
@@ -118,7 +120,7 @@ reads 4
 
 say "db-1 (the primary) dies; the registry has not noticed yet"
 kill -TERM -- "-${BACKEND_PID[1]}"
-note "haproxy cannot connect to db-1 (retries, then closes the client); reads are unaffected:"
+note "haproxy retries the connect (3 x 1 s), then closes the client, until its own check (inter 2s fall 3) marks db-1 down; reads are unaffected:"
 writes "t2"
 reads 2
 

@@ -63,7 +63,8 @@ servers() { grep -oE '^ +server 127\.0\.0\.1:[0-9]+' nginx.conf | grep -oE '[0-9
 # render an intermediate state first.)
 step() {
     local what=$1 names=$2 want="" i; shift 2
-    for i in $names; do want+="$((BASE + i - 1)) "; done
+    local shown=""
+    for i in $names; do want+="$((BASE + i - 1)) "; shown+="web-$i "; done
     local before; before=$(reloads)
     say "$what"
     registry "$@"
@@ -72,7 +73,7 @@ step() {
         sleep 0.05
     done
     [ "$(servers)" = "$want" ] && [ "$STAMPS" -nt nginx.conf ] || { echo "nginx.conf did not converge to: $want" >&2; exit 1; }
-    note "nginx reloaded ($(( $(reloads) - before )) reload(s), $(reloads) in all); upstream: $(for i in $names; do printf 'web-%s ' "$i"; done)${names:-maintenance socket only}"
+    note "nginx reloaded ($(( $(reloads) - before )) reload(s), $(reloads) in all); upstream: ${shown:-maintenance socket only}"
 }
 
 say "registry: web has 1 instance (web-1), tagged http and host=localhost"
