@@ -42,8 +42,10 @@ public struct CommandRunner: Sendable {
     public enum Termination: Sendable, Equatable {
         case exited(Int32)
         case signaled(Int32)
-        /// The timeout expired (or the task was cancelled) and the group was killed.
+        /// The timeout expired and the group was killed.
         case timedOut
+        /// The calling task was cancelled (the daemon is stopping) and the group was killed.
+        case cancelled
     }
 
     public struct Outcome: Sendable {
@@ -178,7 +180,7 @@ public struct CommandRunner: Sendable {
             }
             if monotonicNow() >= deadline || cancel.isSet {
                 stopGroup(pid, grace: command.killGrace)
-                return .success(Outcome(termination: .timedOut, output: output))
+                return .success(Outcome(termination: cancel.isSet ? .cancelled : .timedOut, output: output))
             }
             if pipeOpen {
                 drain(wait: 20)

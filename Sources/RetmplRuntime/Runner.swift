@@ -457,6 +457,11 @@ public actor Runner {
                 emit(RuntimeEvent(.commandSucceeded, .info, "command \"\(key)\" succeeded (for \(names))"))
                 continue
             }
+            if Task.isCancelled {
+                // Shutting down is not the command's failure: no rollback, no second run.
+                emit(RuntimeEvent(.commandFailed, .warn, "command \"\(key)\" (for \(names)): \(failure)"))
+                return
+            }
             emit(RuntimeEvent(.commandFailed, .error, "command \"\(key)\" failed (for \(names)): \(failure)"))
             let rollback = group.members.filter { templates[$0.index].config.rollbackOnFailure }
             var restored = 0
@@ -518,13 +523,20 @@ public actor Runner {
             command = CommandRunner.Command(arguments: argv, environment: environment, timeout: timeout)
         }
         do {
-            let outcome = try await commands.run(command)
+            // Stopping the daemon lets a command in flight finish (within its
+            // timeout): killing a reload halfway could leave the proxy down.
+            let runner = commands
+            let result = await Task { () -> Result<CommandRunner.Outcome, CommandRunner.SpawnError> in
+                do throws(CommandRunner.SpawnError) { return .success(try await runner.run(command)) } catch { return .failure(error) }
+            }.value
+            let outcome = try result.get()
             if outcome.succeeded { return nil }
             let status: String
             switch outcome.termination {
             case .exited(let code): status = "exit status \(code)"
             case .signaled(let signal): status = "killed by signal \(signal)"
             case .timedOut: status = "timed out after \(GoDuration.format(timeout)); process group killed"
+            case .cancelled: status = "interrupted: retmpl is stopping"
             }
             let tail = outcome.tail(lines: 10).trimmingCharacters(in: .whitespacesAndNewlines)
             return tail.isEmpty ? status : "\(status): \(tail)"

@@ -9,8 +9,8 @@ enum LiveBench {
         ProcessInfo.processInfo.environment["RETMPL_FAKE_CONSUL"] ?? "Tests/Support/fake-consul/fake_consul.py"
     }
 
-    static func startFakeConsul() throws -> FakeConsulProcess {
-        try FakeConsulProcess(python: [fakeConsulScript, "--port", "0", "--exit-on-stdin-eof", "--no-jitter"])
+    static func startFakeConsul(_ extra: [String] = []) throws -> FakeConsulProcess {
+        try FakeConsulProcess(python: [fakeConsulScript, "--port", "0", "--exit-on-stdin-eof", "--no-jitter"] + extra)
     }
 
     static func percentile(_ sorted: [Double], _ p: Double) -> Double {

@@ -18,7 +18,7 @@ enum ScaleBench {
         let instances = args.count > 1 ? Int(args[1]) ?? 10 : 10
         let window = args.count > 2 ? Int(args[2]) ?? 20 : 20
         do {
-            let fake = try LiveBench.startFakeConsul()
+            let fake = try LiveBench.startFakeConsul(["--fast-writes"])
             defer { fake.stop() }
             let dir = ScratchDirectory("retmpl-scale")
             defer { dir.remove() }

@@ -221,4 +221,27 @@ struct DaemonCLITests {
             #expect(replay.stdout.contains("any web-2 critical"))
         }
     }
+
+    @Test func stoppingLetsTheCommandInFlightFinishWithoutRollback() async throws {
+        let dir = ScratchDirectory("retmpl-cli")
+        defer { dir.remove() }
+        try dir.write("snap.json", Self.snapshot)
+        try dir.write("t.ctmpl", "v={{ key \"v\" }}\n")
+        try dir.write("c.hcl", """
+            template {
+              source = "t.ctmpl"
+              destination = "out.txt"
+              command = "touch started; sleep 0.5; touch finished"
+              rollback_on_failure = true
+            }
+            """)
+        let daemon = try Self.start(["-config", "c.hcl", "-snapshot", "snap.json"], in: dir)
+        try await Self.eventually("the command to start") { dir.read("started") != nil }
+        kill(daemon.processIdentifier, SIGTERM)
+        daemon.waitUntilExit()
+        #expect(daemon.terminationStatus == 0)
+        #expect(dir.read("finished") != nil, "the command was cut short")
+        #expect(dir.read("out.txt") == "v=1\n")
+        #expect(dir.read("daemon.log")?.contains("restored") == false)
+    }
 }

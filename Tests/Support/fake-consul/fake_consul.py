@@ -867,6 +867,8 @@ def text_resp(status: int, message: str, headers: dict | None = None) -> Resp:
 class FakeConsul:
     """All state; every mutation happens under `cond` and ends with notify_all()."""
 
+    fast_writes = False
+
     def __init__(self, datacenter: str = "dc1", node_name: str = "agent-1", token: str = "",
                  extra_datacenters=(), bare: bool = False, jitter: bool = True,
                  version: str = CONSUL_VERSION, verbose: bool = False):
@@ -1125,14 +1127,18 @@ class FakeConsul:
     def write(self, store: DCStore, fn):
         """One Raft apply: fn(idx) mutates the store; errors leave the store untouched."""
         with self.cond:
-            snapshot = copy.deepcopy((store.index, store.tables, store.nodes, store.services,
-                                      store.checks, store.kv, store.tombstones))
+            # The rollback copy costs O(store) per write; --fast-writes skips it
+            # so benchmarks can load large catalogs (a failing write may then
+            # leave partial state).
+            snapshot = None if self.fast_writes else copy.deepcopy(
+                (store.index, store.tables, store.nodes, store.services, store.checks, store.kv, store.tombstones))
             idx = store.next_index()
             try:
                 result = fn(idx)
             except Exception:
-                (store.index, store.tables, store.nodes, store.services,
-                 store.checks, store.kv, store.tombstones) = snapshot
+                if snapshot is not None:
+                    (store.index, store.tables, store.nodes, store.services,
+                     store.checks, store.kv, store.tombstones) = snapshot
                 raise
             self.cond.notify_all()
             return result
@@ -2401,12 +2407,14 @@ def main(argv=None) -> int:
     ap.add_argument("--no-jitter", action="store_true", help="no random extra wait on blocking queries")
     ap.add_argument("--exit-on-stdin-eof", action="store_true")
     ap.add_argument("--verbose", action="store_true")
+    ap.add_argument("--fast-writes", action="store_true", help="no rollback copy per write (for loading large catalogs)")
     args = ap.parse_args(argv)
 
     fake = FakeConsul(datacenter=args.datacenter, node_name=args.node_name, token=args.token,
                       extra_datacenters=[d.strip() for d in args.extra_datacenters.split(",")],
                       bare=args.bare, jitter=not args.no_jitter, version=args.consul_version,
                       verbose=args.verbose)
+    fake.fast_writes = args.fast_writes
     server = make_server(fake, args.port)
     port = server.server_address[1]
     if args.port_file:
