@@ -18,9 +18,9 @@ struct DaemonCLITests {
     }
 
     /// Runs the binary to completion in `dir`.
-    static func run(_ arguments: [String], in dir: ScratchDirectory) throws -> Finished {
+    static func run(_ arguments: [String], in dir: ScratchDirectory, executable: String = binary) throws -> Finished {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: dir.path)
         let out = Pipe(), err = Pipe()
@@ -243,5 +243,21 @@ struct DaemonCLITests {
         #expect(dir.read("finished") != nil, "the command was cut short")
         #expect(dir.read("out.txt") == "v=1\n")
         #expect(dir.read("daemon.log")?.contains("restored") == false)
+    }
+
+    /// Disk full, stood in for by a file-size limit (`ulimit -f`: writes past
+    /// it fail with EFBIG, as they fail with ENOSPC on a full disk).
+    @Test func aWriteThatCannotCompleteLeavesTheLiveFileUntouched() throws {
+        let dir = ScratchDirectory("retmpl-cli")
+        defer { dir.remove() }
+        try dir.write("snap.json", Self.snapshot)
+        try dir.write("t.ctmpl", "{{ range loop 20000 }}line {{ . }}\n{{ end }}")
+        try dir.write("out.txt", "the good old config\n")
+        let line = "ulimit -f 16; exec '\(Self.binary)' -snapshot snap.json -template t.ctmpl:out.txt -once"
+        let result = try Self.run(["-c", line], in: dir, executable: "/bin/sh")
+        #expect(result.status == 14, "stderr: \(result.stderr)")
+        #expect(result.stderr.contains("out.txt left untouched"), "stderr: \(result.stderr)")
+        #expect(dir.read("out.txt") == "the good old config\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["out.txt", "snap.json", "t.ctmpl"])
     }
 }
