@@ -147,3 +147,40 @@ struct AtomicFileWriterLeftoverTests {
         #expect(entries(dir) == [String(repeating: "n", count: 250)])
     }
 }
+
+/// Needs root (the CI machine runs as root): fails, never skips, without it.
+@Suite("AtomicFileWriter as root", .serialized)
+struct AtomicFileWriterRootTests {
+    @Test func singleFileBindMountFallsBackToAnInPlaceWrite() throws {
+        try #require(getuid() == 0, "this test needs root to bind-mount a file")
+        let dir = scratchDirectory()
+        defer { _ = try? FileManager.default.removeItem(atPath: dir) }
+        let source = dir + "/mounted-from", destination = dir + "/haproxy.cfg"
+        FileManager.default.createFile(atPath: source, contents: Data("old\n".utf8))
+        FileManager.default.createFile(atPath: destination, contents: Data("hidden\n".utf8))
+        try #require(mount(source, destination, nil, UInt(MS_BIND), nil) == 0, "mount --bind failed: errno \(errno)")
+        defer { umount(destination) }
+        let outcome = try AtomicFileWriter().write(Array("new\n".utf8), to: destination)
+        #expect(outcome == .writtenInPlace)
+        #expect(FileManager.default.contents(atPath: destination) == Data("new\n".utf8))
+        // The bind mount shows the mounted file: that is what was written.
+        #expect(FileManager.default.contents(atPath: source) == Data("new\n".utf8))
+        #expect(entries(dir) == ["haproxy.cfg", "mounted-from"])
+    }
+
+    @Test func ownerAndGroupAreSetBeforeTheRename() throws {
+        try #require(getuid() == 0, "this test needs root to chown")
+        let dir = scratchDirectory()
+        defer { _ = try? FileManager.default.removeItem(atPath: dir) }
+        let destination = dir + "/out.conf"
+        _ = try AtomicFileWriter().write(Array("x".utf8), to: destination, options: .init(permissions: 0o640, owner: 1234, group: 5678))
+        var st = stat()
+        #expect(stat(destination, &st) == 0)
+        #expect(st.st_uid == 1234 && st.st_gid == 5678)
+        #expect(mode(destination) == 0o640)
+        // A later write keeps the existing owner.
+        _ = try AtomicFileWriter().write(Array("y".utf8), to: destination)
+        #expect(stat(destination, &st) == 0)
+        #expect(st.st_uid == 1234 && st.st_gid == 5678)
+    }
+}
