@@ -285,7 +285,16 @@ public actor Runner {
             case .snapshot(.success(let snapshot)):
                 brain.replace(with: snapshot)
                 emit(RuntimeEvent(.snapshotLoaded, .info, "snapshot reloaded"))
-                for i in templates.indices { templates[i].quiescence.change(at: now) }
+                // A new snapshot version changes everything at once; only the
+                // templates whose output moves count as changed, so edits to
+                // unrelated data never push a template's quiescence back.
+                for i in templates.indices {
+                    if templates[i].hasRendered, case .rendered(let bytes) = templates[i].renderer.render(source: brain).outcome,
+                       bytes == templates[i].lastPublished {
+                        continue
+                    }
+                    templates[i].quiescence.change(at: now)
+                }
             case .snapshot(.failure(let error)):
                 emit(RuntimeEvent(.snapshotInvalid, .error, "\(error) (keeping the last good snapshot)"))
             case .childExited(let termination):
@@ -403,6 +412,7 @@ public actor Runner {
             let previous = FileManager.default.contents(atPath: path).map { [UInt8]($0) }
             if previous == bytes {
                 templates[i].hasRendered = true
+                templates[i].lastPublished = bytes
                 emit(RuntimeEvent(.unchanged, .debug, template: t.name, "unchanged"))
                 return nil
             }

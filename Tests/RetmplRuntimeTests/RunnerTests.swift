@@ -220,6 +220,44 @@ struct RunnerConsulTests {
     }
 }
 
+@Suite("Quiescence per template", .serialized)
+struct QuiescenceTests {
+    /// consul-template shares one timer: a stream of changes to data only B
+    /// uses keeps pushing A's render back. Here A renders `min` after its own
+    /// last change while B is still changing.
+    @Test func unrelatedChangesDoNotDelayATemplate() async throws {
+        try await withFakeConsul { fake in
+            try await fake.putKey("a", "0")
+            try await fake.putKey("b", "0")
+            let rt = try startRuntime(
+                templates: { dir in [
+                    TemplateConfig(source: .text("a={{ key \"a\" }}", name: "A"), destination: .file(dir.file("a.txt"))),
+                    TemplateConfig(source: .text("b={{ key \"b\" }}", name: "B"), destination: .file(dir.file("b.txt"))),
+                ] },
+                feed: { _ in .registry(ConsulReader(client: try fake.client()), WatchPolicy()) },
+                wait: WaitWindow(min: .milliseconds(300), max: .seconds(10)))
+            _ = await rt.events.first { $0.kind == .ready }
+            try await fake.awaitParked(2)
+            let mark = rt.events.count
+            try await fake.putKey("a", "1")
+            // B's data keeps changing, 100 ms apart (pacing, not synchronisation), for 1.5 s.
+            for n in 1...15 {
+                try await fake.putKey("b", String(n))
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            let bRender = await rt.events.first(from: mark) { $0.kind == .rendered && $0.template?.hasPrefix("B") == true }
+            let all = rt.events.all
+            let aIndex = all[mark...].firstIndex { $0.kind == .rendered && $0.template?.hasPrefix("A") == true }
+            let bIndex = all[mark...].firstIndex { $0.kind == .rendered && $0.template?.hasPrefix("B") == true }
+            #expect(bRender != nil)
+            #expect(aIndex != nil && bIndex != nil && aIndex! < bIndex!, "A waited for B: \(all[mark...].map(\.description))")
+            #expect(rt.dir.read("b.txt") == "b=15")
+            #expect(all[mark...].filter { $0.kind == .rendered && $0.template?.hasPrefix("B") == true }.count == 1)
+            _ = await rt.stop()
+        }
+    }
+}
+
 @Suite("Runner writes, checks and commands")
 struct RunnerPublishTests {
     private func snapshot(_ kv: [String: String]) throws -> Snapshot {
