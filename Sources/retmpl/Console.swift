@@ -17,7 +17,7 @@ let topLevelUsage = """
       snapshot capture what templates read from Consul into a snapshot file
       version  print the version
 
-    Run "retmpl -template x -h" for the daemon's flags, "retmpl COMMAND -h" for a command's.
+    Run "retmpl COMMAND -h" for a command's flags.
 
     """
 

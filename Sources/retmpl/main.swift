@@ -21,7 +21,7 @@ case "-v", "--v", "-version", "--version", "version":
     Console.out("retmpl \(retmplVersion)\n")
     code = 0
 case nil, "-h", "--h", "-help", "--help", "help":
-    Console.err(topLevelUsage)
+    Console.err(topLevelUsage + "\nDaemon flags (consul-template's):\n" + DaemonFlags.definitions().usage())
     code = arguments.isEmpty ? 13 : 0
 case let first? where first.hasPrefix("-"):
     // consul-template's command line: the daemon.
