@@ -15,6 +15,14 @@ public enum ConsulAnswer {
     /// - Returns: nil while the data does not exist (a `key` on an absent key).
     /// - Throws: ``ConsulAnswerError`` when the body is not the JSON this endpoint returns.
     public static func value(for query: Dependency.Query, body: [UInt8], exists: Bool = true) throws(ConsulAnswerError) -> TemplateValue? {
+        try decode(for: query, body: body, exists: exists).value
+    }
+
+    /// The template value and a fingerprint of what the template can see of
+    /// it: Raft indexes Consul adds to nodes and services (which move on a
+    /// restore or an unrelated write) do not count, so "new index, same data"
+    /// renders nothing, as consul-template compares its decoded data.
+    public static func decode(for query: Dependency.Query, body: [UInt8], exists: Bool = true) throws(ConsulAnswerError) -> (value: TemplateValue?, fingerprint: UInt64) {
         let json: JSONValue
         do {
             json = exists && !body.isEmpty ? try JSONValue.parse(bytes: body) : .null
@@ -24,14 +32,14 @@ public enum ConsulAnswer {
         let restated: (document: [(key: String, value: JSONValue)], query: Dependency.Query)
         switch query {
         case .healthService(let q): restated = health(q, json)
-        case .catalogServices: return try catalogServices(query, json)
+        case .catalogServices: return (try catalogServices(query, json), fingerprint(body))
         case .catalogNode: restated = catalogNode(json)
         case .catalogNodes(let scope, let near): restated = catalogNodes(scope, near, json)
         case .catalogDatacenters:
             guard case .array(let items) = json else { throw ConsulAnswerError(query: query, message: "expected a list of datacenters") }
             var names: [String] = []
             for case .string(let s) in items { names.append(s) }
-            return .strings(names.sorted { GoString.less($0, $1) })
+            return (.strings(names.sorted { GoString.less($0, $1) }), fingerprint(body))
         case .kvGet(let key, _, let blocking):
             restated = ([("kv", .object(pairs(json)))], .kvGet(key: key, scope: Dependency.Scope(), blocking: blocking))
         case .kvList(let prefix, _):
@@ -42,7 +50,9 @@ public enum ConsulAnswer {
         let text = JSONWriter.bytes(.object(restated.document))
         do {
             let snapshot = try text.withUnsafeBufferPointer { try Snapshot.load(json: $0) }
-            return snapshot.fetch(restated.query)
+            let value = snapshot.fetch(restated.query)
+            // nil (absent) and present data must never share a fingerprint.
+            return (value, value == nil ? ~fingerprint(text) : fingerprint(text))
         } catch {
             throw ConsulAnswerError(query: query, message: "unexpected answer: \(error)")
         }

@@ -28,9 +28,7 @@ public struct ConsulReader: RegistryReader {
         let response = try await client.get(
             path: plan.path, query: plan.parameters, index: plan.blocks ? index : nil,
             wait: plan.blocks && index != nil ? wait : nil, stale: stale)
-        let value = try ConsulAnswer.value(for: query, body: response.body, exists: response.exists)
-        var print = fingerprint(response.body)
-        if !response.exists { print = ~print }
+        let (value, print) = try ConsulAnswer.decode(for: query, body: response.body, exists: response.exists)
         return RegistryAnswer(
             value: value, index: plan.blocks ? (response.index ?? 1) : nil, fingerprint: print,
             lastContact: response.lastContact, pollInterval: catalogPollInterval)
