@@ -40,6 +40,9 @@ public actor Runner {
         public var once: Bool
         /// Print renderings (`> destination` and the contents) instead of writing them.
         public var dry: Bool
+        /// With `dry`: print a unified diff against the destination's current
+        /// contents instead of the whole rendering.
+        public var diff: Bool = false
         /// Where `dry` output goes (default: standard output).
         public var dryOutput: @Sendable (String) -> Void
         /// How long a dependency may stay missing before it is logged (then
@@ -395,7 +398,14 @@ public actor Runner {
             templates[i].hasRendered = true
             guard t.lastPublished != bytes else { return nil }
             templates[i].lastPublished = bytes
-            configuration.dryOutput("> \(t.config.destination.name)\n" + String(decoding: bytes, as: UTF8.self))
+            let name = t.config.destination.name
+            if configuration.diff {
+                let current = FileManager.default.contents(atPath: name).map { String(decoding: $0, as: UTF8.self) } ?? ""
+                let text = UnifiedDiff.diff(old: current, new: String(decoding: bytes, as: UTF8.self), oldName: name, newName: name + " (rendered)")
+                configuration.dryOutput(text.isEmpty ? "> \(name): no change\n" : text)
+            } else {
+                configuration.dryOutput("> \(name)\n" + String(decoding: bytes, as: UTF8.self))
+            }
             emit(RuntimeEvent(.dryRun, .info, template: t.name, "rendered (dry run)"))
             return nil
         }

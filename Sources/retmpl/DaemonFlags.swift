@@ -11,6 +11,7 @@ enum DaemonFlags {
         f.value("wait", "MIN[:MAX]", topic: "Templates", "quiescence: render after MIN quiet, at most MAX after a change (MAX = 4×MIN)")
         f.bool("once", "render every template once, run the commands, and exit")
         f.bool("dry", "print renderings to stdout (\"> destination\" then the contents) instead of writing")
+        f.bool("diff", "with -dry: print a unified diff against each destination's current contents")
         f.bool("parse-only", "parse the templates and configuration, then exit")
         f.value("default-left-delimiter", "X", topic: "Templates", "left delimiter for templates that set none")
         f.value("default-right-delimiter", "Y", topic: "Templates", "right delimiter for templates that set none")
@@ -67,6 +68,7 @@ enum DaemonFlags {
         if let v = f.string("wait") { options.wait = try parseWait(v) }
         if f.isSet("once") { options.once = f.flag("once") }
         if f.isSet("dry") { options.dry = f.flag("dry") }
+        if f.isSet("diff") { options.diff = f.flag("diff") }
         if f.isSet("parse-only") { options.parseOnly = f.flag("parse-only") }
         if let v = f.string("default-left-delimiter") { options.defaultLeftDelimiter = v }
         if let v = f.string("default-right-delimiter") { options.defaultRightDelimiter = v }

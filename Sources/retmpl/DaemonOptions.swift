@@ -72,6 +72,7 @@ struct DaemonOptions {
     var wait: WaitWindow?
     var once = false
     var dry = false
+    var diff = false
     var parseOnly = false
     var logLevel: RuntimeEvent.Level = .info
     var pidFile: String?

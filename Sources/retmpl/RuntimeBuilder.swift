@@ -34,6 +34,7 @@ enum RuntimeBuilder {
             templates: templates, feed: feed, wait: options.wait, once: options.once, dry: options.dry,
             missingDataGrace: options.missingTimeout, templateErrorFatal: options.templateErrorFatal,
             commandFailureFatal: options.commandFailureFatal, commandEnvironment: commandEnvironment)
+        configuration.diff = options.diff
         if let exec = options.exec, !exec.command.isEmpty {
             var base = environment
             for (k, v) in commandEnvironment { base[k] = v }
