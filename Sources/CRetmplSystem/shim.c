@@ -4,3 +4,14 @@
 #include "CRetmplSystem.h"
 
 int cretmpl_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
+
+#include <malloc.h>
+
+int cretmpl_limit_malloc_arenas(int count) {
+#ifdef M_ARENA_MAX
+    return mallopt(M_ARENA_MAX, count);
+#else
+    (void)count;
+    return 0;
+#endif
+}

@@ -29,11 +29,14 @@ enum ScaleBench {
                          LiveBench.milliseconds(ContinuousClock.now - t) / 1000))
 
             let events = EventRecorder<(RuntimeEvent, ContinuousClock.Instant)>()
+            // RETMPL_FEED_THRESHOLD=off: one long-poll per service, as consul-template.
+            var policy = WatchPolicy()
+            if let t = ProcessInfo.processInfo.environment["RETMPL_FEED_THRESHOLD"] { policy.serviceFeedThreshold = Int(t) }
             let before = LiveBench.memory()
             t = ContinuousClock.now
             let task = try LiveBench.start(Runner.Configuration(
                 templates: [TemplateConfig(source: .text(template, name: "scale.ctmpl"), destination: .file(dir.file("out.cfg")))],
-                feed: .registry(ConsulReader(client: try fake.client()), WatchPolicy())), events: events)
+                feed: .registry(ConsulReader(client: try fake.client()), policy)), events: events)
             defer { task.cancel() }
             guard let first = await events.first(within: .seconds(600), where: { $0.0.kind == .rendered }) else {
                 print("no render within 600 s")

@@ -4,7 +4,10 @@ import Glibc
 import Darwin
 #endif
 
+import RetmplRuntime
+
 /// Entry point: `retmpl SUBCOMMAND [flags] ...`.
+ProcessTuning.limitMallocArenas()
 let arguments = Array(CommandLine.arguments.dropFirst())
 let code: Int32
 switch arguments.first {

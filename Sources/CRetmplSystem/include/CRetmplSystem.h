@@ -6,4 +6,7 @@
 /* Creates a pipe with O_CLOEXEC set on both ends (pipe2). Returns 0 or -1 (errno). */
 int cretmpl_pipe_cloexec(int fds[2]);
 
+/* Caps glibc's malloc arenas (mallopt M_ARENA_MAX). Returns 1 on success. */
+int cretmpl_limit_malloc_arenas(int count);
+
 #endif

@@ -1,0 +1,61 @@
+import Foundation
+import RetmplRegistry
+import RetmplRuntime
+import RetmplTestSupport
+
+/// The services idiom against an in-process registry (no network): isolates
+/// the runtime's own cost (renders, watches) from the registry's.
+enum SyntheticBench {
+    struct Reader: RegistryReader {
+        let services: Int
+        let instances: Int
+
+        func read(_ dependency: Dependency, index: UInt64?, wait: Duration, stale: Bool) async throws -> RegistryAnswer {
+            if index != nil {
+                try await Task.sleep(for: wait)
+                return try await read(dependency, index: nil, wait: wait, stale: stale)
+            }
+            let body: String
+            switch dependency.query {
+            case .catalogServices:
+                body = "{" + (0..<services).map { "\"svc-\($0)\": [\"http\"]" }.joined(separator: ",") + "}"
+            case .healthService(let q):
+                let s = Int(q.name.dropFirst(4)) ?? 0
+                body = "[" + (0..<instances).map { k in
+                    #"{"Node":{"Node":"node-\#(k)","Address":"10.0.0.\#(k)","Datacenter":"dc1"},"Service":{"ID":"\#(q.name)-\#(k)","Service":"\#(q.name)","Port":\#(8000 + s),"Tags":["http"]},"Checks":[{"Node":"node-\#(k)","CheckID":"c","Status":"passing","ServiceName":"\#(q.name)"}]}"#
+                }.joined(separator: ",") + "]"
+            default:
+                body = "null"
+            }
+            let decoded = try ConsulAnswer.decode(for: dependency.query, body: Array(body.utf8))
+            return RegistryAnswer(value: decoded.value, index: 1, fingerprint: decoded.fingerprint)
+        }
+
+        func probe() async throws {}
+        var serviceFeed: (any ServiceFeedSource)? { nil }
+    }
+
+    static func run(_ args: [String]) async -> Int32 {
+        let services = args.count > 0 ? Int(args[0]) ?? 300 : 300
+        let instances = args.count > 1 ? Int(args[1]) ?? 10 : 10
+        do {
+            let dir = ScratchDirectory("retmpl-synthetic")
+            defer { dir.remove() }
+            let events = EventRecorder<(RuntimeEvent, ContinuousClock.Instant)>()
+            let before = LiveBench.memory()
+            let t = ContinuousClock.now
+            let task = try LiveBench.start(Runner.Configuration(
+                templates: [TemplateConfig(source: .text(ScaleBench.template, name: "scale.ctmpl"), destination: .file(dir.file("out.cfg")))],
+                feed: .registry(Reader(services: services, instances: instances), WatchPolicy(serviceFeedThreshold: nil))), events: events)
+            defer { task.cancel() }
+            guard let first = await events.first(within: .seconds(600), where: { $0.0.kind == .rendered }) else { return 1 }
+            let memory = LiveBench.memory()
+            print(String(format: "first render after %.1f s; RSS %.1f MB (before %.1f), peak %.1f MB; %d events",
+                         LiveBench.milliseconds(first.1 - t) / 1000, memory.rss, before.rss, memory.peak, events.count))
+            return 0
+        } catch {
+            print("retmpl-bench synthetic: \(error)")
+            return 1
+        }
+    }
+}
