@@ -107,6 +107,8 @@ public actor Runner {
     private var users: [Dependency: [Int]] = [:]
     private var watcher: Watcher?
     private var announcedReady = false
+    /// Passes of the main loop (diagnostics: an idle runner makes none).
+    private(set) var loopPasses = 0
     private var fatal: RuntimeError?
 
     enum Input: Sendable {
@@ -164,6 +166,7 @@ public actor Runner {
         let feedTask = try await startFeed()
         defer { feedTask?.cancel() }
         var timer: Task<Void, Never>?
+        var timerDeadline: ContinuousClock.Instant?
         defer { timer?.cancel() }
         let started = clock.now
         for i in templates.indices {
@@ -178,6 +181,7 @@ public actor Runner {
         }
 
         while !Task.isCancelled {
+            loopPasses += 1
             apply(queue.drain())
             let changed = await processDue()
             if let fatal { throw fatal }
@@ -189,16 +193,28 @@ public actor Runner {
                 if templates.allSatisfy(\.hasRendered) && configuration.exec == nil { return .finished }
                 if let failure = onceFailure(since: started) { throw failure }
             }
-            timer?.cancel()
-            timer = nil
-            if let deadline = nextDeadline(started: started) {
-                let queue = self.queue
-                timer = Task {
-                    try? await Task.sleep(until: deadline, clock: .continuous)
-                    queue.wake()
+            // One timer for the earliest deadline; kept when the deadline did not move.
+            let deadline = nextDeadline(started: started)
+            if deadline != timerDeadline {
+                timer?.cancel()
+                timer = nil
+                timerDeadline = deadline
+                if let deadline {
+                    let queue = self.queue
+                    timer = Task {
+                        // A cancelled timer must not wake the loop: it would make a new
+                        // timer, cancel this one, and spin.
+                        guard (try? await Task.sleep(until: deadline, clock: .continuous)) != nil else { return }
+                        queue.wake()
+                    }
                 }
             }
             await queue.wait()
+            if let due = timerDeadline, due <= clock.now {
+                // Fired (or due): the next pass computes a new one.
+                timerDeadline = nil
+                timer = nil
+            }
         }
         return .finished
     }

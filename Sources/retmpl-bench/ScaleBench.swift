@@ -28,6 +28,18 @@ enum ScaleBench {
             print(String(format: "registered %d services × %d instances in %.1f s", services, instances,
                          LiveBench.milliseconds(ContinuousClock.now - t) / 1000))
 
+            if ProcessInfo.processInfo.environment["RETMPL_SCALE_READS_ONLY"] != nil {
+                // Diagnostics: the reader alone, no runtime.
+                let reader = ConsulReader(client: try fake.client())
+                for round in 1...3 {
+                    let r0 = ContinuousClock.now
+                    for s in 0..<services {
+                        _ = try await reader.read(Dependency(.healthService(.init(name: "svc-\(s)"))), index: nil, wait: .seconds(1), stale: false)
+                    }
+                    print(String(format: "reads round %d: %.1f s, RSS %.1f MB", round, LiveBench.milliseconds(ContinuousClock.now - r0) / 1000, LiveBench.memory().rss))
+                }
+                return 0
+            }
             let events = EventRecorder<(RuntimeEvent, ContinuousClock.Instant)>()
             // RETMPL_FEED_THRESHOLD=off: one long-poll per service, as consul-template.
             var policy = WatchPolicy()

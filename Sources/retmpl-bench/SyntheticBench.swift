@@ -5,6 +5,16 @@ import RetmplTestSupport
 
 /// The services idiom against an in-process registry (no network): isolates
 /// the runtime's own cost (renders, watches) from the registry's.
+actor SerialRegistry {
+    static let shared = SerialRegistry()
+    private var busyUntil = ContinuousClock.now
+    func serve(after delay: Duration) async throws {
+        busyUntil = max(busyUntil, .now) + delay
+        let until = busyUntil
+        try await Task.sleep(until: until, clock: .continuous)
+    }
+}
+
 enum SyntheticBench {
     struct Reader: RegistryReader {
         let services: Int
@@ -26,6 +36,10 @@ enum SyntheticBench {
                 }.joined(separator: ",") + "]"
             default:
                 body = "null"
+            }
+            if let delay = ProcessInfo.processInfo.environment["RETMPL_SYNTHETIC_DELAY_MS"].flatMap(Int.init) {
+                // One answer at a time, as a single-threaded registry serves them.
+                try await SerialRegistry.shared.serve(after: .milliseconds(delay))
             }
             let decoded = try ConsulAnswer.decode(for: dependency.query, body: Array(body.utf8))
             return RegistryAnswer(value: decoded.value, index: 1, fingerprint: decoded.fingerprint)

@@ -1,6 +1,6 @@
 import Foundation
 import RetmplRegistry
-import RetmplRuntime
+@testable import RetmplRuntime
 import RetmplTemplate
 import RetmplTestSupport
 import Testing
@@ -415,5 +415,33 @@ struct RunnerExecTests {
         #expect(completion == .childExited(.exited(3)))
         #expect(snapDir.read("child.log") == "v=1\n")
         #expect(snapDir.read("out.txt") == "v=2\n")
+    }
+}
+
+@Suite("Runner loop")
+struct RunnerLoopTests {
+    /// A pending deadline (here: the missing-data report) must not make the
+    /// loop spin after an event: a cancelled timer once woke the loop, which
+    /// made a new timer and cancelled it, forever (100% CPU, memory growth).
+    @Test func aPendingDeadlineDoesNotMakeTheLoopSpin() async throws {
+        let dir = ScratchDirectory("retmpl-loop")
+        defer { dir.remove() }
+        let path = try dir.write("registry.json", #"{"kv": {"a": "1"}}"#)
+        let events = EventRecorder<RuntimeEvent>()
+        let runner = try Runner(Runner.Configuration(
+            templates: [TemplateConfig(source: .text("{{ key \"a\" }}{{ key \"absent\" }}", name: "t"), destination: .file(dir.file("out")))],
+            feed: .snapshotFile(path: path, pollInterval: .milliseconds(10)), missingDataGrace: .seconds(30),
+            observer: { events.record($0) }))
+        let task = Task { try? await runner.run() }
+        defer { task.cancel() }
+        // The first version is loaded before the loop's first pass.
+        for _ in 0..<500 where await runner.loopPasses == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        try dir.write("registry.json", #"{"kv": {"a": "2"}}"#)
+        #expect(await events.first { $0.kind == .snapshotLoaded } != nil)
+        let before = await runner.loopPasses
+        // An interval to count passes in (nothing else happens meanwhile).
+        try await Task.sleep(for: .milliseconds(300))
+        let after = await runner.loopPasses
+        #expect(after - before < 5, "the loop made \(after - before) passes while idle")
     }
 }
