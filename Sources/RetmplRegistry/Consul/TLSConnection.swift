@@ -85,6 +85,9 @@ final class TLSSession {
             case SSL_ERROR_ZERO_RETURN: throw HTTPTransportError.io(endpoint: endpoint, operation: "write", message: "connection closed")
             case SSL_ERROR_SYSCALL:
                 let err = errno
+                // A server that refused us after our side of a TLS 1.3 handshake
+                // (no client certificate) sent an alert before closing: report that.
+                if let alert = pendingAlert() { throw alert }
                 throw HTTPTransportError.io(endpoint: endpoint, operation: "write",
                                             message: err == 0 ? "connection closed" : errnoText(err))
             default: throw failure(code, rc: n, operation: "write")
@@ -111,6 +114,18 @@ final class TLSSession {
             default: throw failure(code, rc: n, operation: "read")
             }
         }
+    }
+
+    /// A TLS alert already received on a connection whose write failed, as an error; nil if none.
+    private func pendingAlert() -> HTTPTransportError? {
+        ERR_clear_error()
+        var byte: UInt8 = 0
+        let n = SSL_read(ssl, &byte, 1)
+        guard n <= 0, SSL_get_error(ssl, n) == SSL_ERROR_SSL else {
+            ERR_clear_error()
+            return nil
+        }
+        return failure(SSL_ERROR_SSL, rc: n, operation: "write")
     }
 
     /// Decrypted bytes OpenSSL holds that no read has taken yet.

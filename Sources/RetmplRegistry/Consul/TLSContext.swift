@@ -60,7 +60,9 @@ final class TLSContext: @unchecked Sendable {
                 throw .tlsFile(kind: "client certificate", path: cert, message: OpenSSLError.drain())
             }
             guard SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) == 1 else {
-                throw .tlsFile(kind: "client key", path: key, message: OpenSSLError.drain())
+                let reason = OpenSSLError.drain()
+                throw .tlsFile(kind: "client key", path: key, message: reason.contains("key values mismatch")
+                    ? "does not match the certificate \(cert) (\(reason))" : reason)
             }
             guard SSL_CTX_check_private_key(ctx) == 1 else {
                 throw .tlsFile(kind: "client key", path: key,
