@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: installs what the build and the end-to-end tests need
-# (haproxy, nginx, wrk, libssl-dev, openssl from Debian's packages) when missing, then runs the fake Consul's
-# self-tests and every Swift test target.
+# (haproxy, nginx, wrk, libssl-dev, openssl from Debian's packages) when
+# missing, then runs the fake Consul's self-tests and every Swift test target.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # libssl-dev: the COpenSSL system library (HTTPS to Consul) builds against it;

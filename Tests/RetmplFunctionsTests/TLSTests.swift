@@ -302,4 +302,77 @@ struct TLSTests {
             #expect(woken.exists)
         }
     }
+
+    // MARK: The retmpl binary
+
+    /// Runs the built `retmpl` in `dir` with `environment` added to a clean one.
+    private func retmpl(_ arguments: [String], in dir: ScratchDirectory, environment: [String: String] = [:]) throws
+        -> (status: Int32, stderr: String)
+    {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CLITests.binary)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: dir.path)
+        process.environment = ["PATH": "/usr/bin:/bin"].merging(environment) { $1 }
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let text = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: text, as: UTF8.self))
+    }
+
+    @Test func daemonRendersOverTLSFromFlagsEnvironmentAndConfig() async throws {
+        try await withTLSFake(requireClientCert: true) { fake, pki in
+            let dir = ScratchDirectory("retmpl-tls-cli")
+            defer { dir.remove() }
+            let client = try ConsulClient(address: https(fake), tls: TLSConfiguration(
+                caFile: pki.caCert, certificateFile: pki.clientCert, keyFile: pki.clientKey))
+            _ = try await client.put(path: "/v1/kv/greeting", body: Array("hello".utf8))
+            try dir.write("t.ctmpl", "{{ key \"greeting\" }} over tls")
+
+            let flags = try retmpl([
+                "-consul-addr", https(fake), "-consul-ssl-ca-cert", pki.caCert, "-consul-ssl-cert", pki.clientCert,
+                "-consul-ssl-key", pki.clientKey, "-template", "t.ctmpl:flags.txt", "-once",
+            ], in: dir)
+            #expect(flags.status == 0, "stderr: \(flags.stderr)")
+            #expect(dir.read("flags.txt") == "hello over tls")
+
+            // Consul's variables, with CONSUL_HTTP_SSL turning host:port into HTTPS.
+            let env = try retmpl(["-template", "t.ctmpl:env.txt", "-once"], in: dir, environment: [
+                "CONSUL_HTTP_ADDR": "localhost:\(fake.port)", "CONSUL_HTTP_SSL": "true", "CONSUL_CAPATH": pki.caDirectory,
+                "CONSUL_CLIENT_CERT": pki.clientCert, "CONSUL_CLIENT_KEY": pki.clientKey,
+                "CONSUL_TLS_SERVER_NAME": "localhost",
+            ])
+            #expect(env.status == 0, "stderr: \(env.stderr)")
+            #expect(dir.read("env.txt") == "hello over tls")
+
+            try dir.write("c.hcl", """
+                consul {
+                  address = "127.0.0.1:\(fake.port)"
+                  ssl {
+                    enabled = true
+                    ca_cert = "\(pki.caCert)"
+                    cert = "\(pki.clientCert)"
+                    key = "\(pki.clientKey)"
+                  }
+                }
+                template {
+                  source = "t.ctmpl"
+                  destination = "config.txt"
+                }
+                """)
+            let config = try retmpl(["-config", "c.hcl", "-once"], in: dir)
+            #expect(config.status == 0, "stderr: \(config.stderr)")
+            #expect(dir.read("config.txt") == "hello over tls")
+
+            // A bad key fails at startup as a configuration error naming the file.
+            let missing = dir.file("missing.key")
+            let bad = try retmpl(["-config", "c.hcl", "-consul-ssl-key", missing, "-once"], in: dir)
+            #expect(bad.status == 15)
+            #expect(bad.stderr.contains("cannot use client key \(missing): No such file or directory"), "stderr: \(bad.stderr)")
+        }
+    }
 }
