@@ -33,7 +33,10 @@ public struct TLSConfiguration: Sendable, Hashable, CustomStringConvertible {
 
     /// Loads the CA, certificate and key files now, so a bad path or a key
     /// that does not match its certificate fails at startup, not on the first request.
+    /// Without files there is nothing to check (and the system trust store, ~50 ms
+    /// of CPU to parse, is left to the transport, which loads it once).
     public func validate() throws(HTTPTransportError) {
+        guard caFile != nil || caPath != nil || certificateFile != nil || keyFile != nil else { return }
         _ = try TLSContext(self)
     }
 
