@@ -24,7 +24,9 @@ let package = Package(
         // The language: lexer, parser, AST, executor, Go's fmt. No registry knowledge.
         .target(name: "RetmplTemplate", swiftSettings: strict),
         // Registry data model, dependency query grammar, snapshot source.
-        .target(name: "RetmplRegistry", dependencies: ["RetmplTemplate"], swiftSettings: strict),
+        .target(name: "RetmplRegistry", dependencies: ["RetmplTemplate", "COpenSSL"], swiftSettings: strict),
+        // The system's OpenSSL (Debian's libssl-dev) for HTTPS to Consul.
+        .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         // consul-template's function library and the complete-pass renderer.
         .target(name: "RetmplFunctions", dependencies: ["RetmplTemplate", "RetmplRegistry"], swiftSettings: strict),
         // Turning renders into files and reloads: atomic writes, commands, supervision.

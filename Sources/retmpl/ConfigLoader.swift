@@ -35,8 +35,14 @@ enum ConfigLoader {
                 if let v = retry.backoff { options.retry.backoff = v }
                 if let v = retry.maxBackoff { options.retry.maxBackoff = v }
             }
-            if consul.ssl?.enabled == true {
-                throw .config("consul.ssl: HTTPS to Consul is not supported yet: use a local agent over http:// or unix://")
+            if let ssl = consul.ssl {
+                if let v = ssl.enabled { options.ssl.enabled = v }
+                if let v = ssl.verify { options.ssl.verify = v }
+                if let v = ssl.cert { options.ssl.cert = v }
+                if let v = ssl.key { options.ssl.key = v }
+                if let v = ssl.caCert { options.ssl.caCert = v }
+                if let v = ssl.caPath { options.ssl.caPath = v }
+                if let v = ssl.serverName { options.ssl.serverName = v }
             }
         }
         if let s = file.reloadSignal { options.reloadSignal = s.isDisabled ? nil : s.number }

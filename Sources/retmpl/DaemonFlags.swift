@@ -33,13 +33,7 @@ enum DaemonFlags {
         f.value("consul-retry-max-backoff", "DURATION", topic: "Consul", "longest retry delay (default 1m)")
         f.value("max-stale", "DURATION", topic: "Consul", "allow stale reads this old; 0 = consistent reads (default 2s)")
         f.value("block-query-wait", "DURATION", topic: "Consul", "wait of blocking queries (default 60s)")
-        f.bool("consul-ssl", topic: "Consul TLS", "use HTTPS (not supported yet)")
-        f.bool("consul-ssl-verify", topic: "Consul TLS", "verify the server certificate (not supported yet)")
-        f.value("consul-ssl-cert", "PATH", topic: "Consul TLS", "client certificate (not supported yet)")
-        f.value("consul-ssl-key", "PATH", topic: "Consul TLS", "client key (not supported yet)")
-        f.value("consul-ssl-ca-cert", "PATH", topic: "Consul TLS", "CA certificate (not supported yet)")
-        f.value("consul-ssl-ca-path", "PATH", topic: "Consul TLS", "CA directory (not supported yet)")
-        f.value("consul-ssl-server-name", "NAME", topic: "Consul TLS", "TLS server name (not supported yet)")
+        defineSSL(&f)
         f.bool("command-failure-fatal", topic: "Commands", "exit when a command fails (consul-template's behaviour; default false)")
         f.value("exec", "COMMAND", topic: "Exec", "run COMMAND (under sh -c) once every template rendered; signal or restart it on change")
         f.value("exec-reload-signal", "SIG", topic: "Exec", "signal sent to the child on change (default: none, restart it)")
@@ -94,9 +88,7 @@ enum DaemonFlags {
         if let v = f.string("consul-retry-max-backoff") { options.retry.maxBackoff = try parseDuration(v, what: "-consul-retry-max-backoff") }
         if let v = f.string("max-stale") { options.maxStale = try parseDuration(v, what: "-max-stale") }
         if let v = f.string("block-query-wait") { options.blockQueryWait = try parseDuration(v, what: "-block-query-wait") }
-        if f.flag("consul-ssl") || f.isSet("consul-ssl-cert") || f.isSet("consul-ssl-ca-cert") || f.isSet("consul-ssl-ca-path") {
-            throw FlagError("HTTPS to Consul is not supported yet: use a local agent over http:// or unix://")
-        }
+        applySSL(f, to: &options)
         if let command = f.string("exec") {
             var exec = options.exec ?? DaemonOptions.Exec()
             exec.command = [command]
@@ -119,6 +111,27 @@ enum DaemonFlags {
             exec.denylist += f.all("exec-env-denylist")
             options.exec = exec
         }
+    }
+
+    /// The `-consul-ssl*` flags, shared with `retmpl snapshot`.
+    static func defineSSL(_ f: inout GoFlags) {
+        f.bool("consul-ssl", topic: "Consul TLS", "use HTTPS with a host:port address; an https:// address needs no flag (CONSUL_HTTP_SSL)")
+        f.bool("consul-ssl-verify", topic: "Consul TLS", "verify the server certificate and name (default true; CONSUL_HTTP_SSL_VERIFY)")
+        f.value("consul-ssl-cert", "PATH", topic: "Consul TLS", "PEM client certificate, for servers with verify_incoming (CONSUL_CLIENT_CERT)")
+        f.value("consul-ssl-key", "PATH", topic: "Consul TLS", "PEM key of the client certificate (CONSUL_CLIENT_KEY)")
+        f.value("consul-ssl-ca-cert", "PATH", topic: "Consul TLS", "PEM CA certificates to trust instead of the system's (CONSUL_CACERT)")
+        f.value("consul-ssl-ca-path", "PATH", topic: "Consul TLS", "directory of PEM CA certificates to trust (CONSUL_CAPATH)")
+        f.value("consul-ssl-server-name", "NAME", topic: "Consul TLS", "name to send (SNI) and verify instead of the address's host (CONSUL_TLS_SERVER_NAME)")
+    }
+
+    static func applySSL(_ f: GoFlags, to options: inout DaemonOptions) {
+        if f.isSet("consul-ssl") { options.ssl.enabled = f.flag("consul-ssl") }
+        if f.isSet("consul-ssl-verify") { options.ssl.verify = f.flag("consul-ssl-verify") }
+        if let v = f.string("consul-ssl-cert") { options.ssl.cert = v }
+        if let v = f.string("consul-ssl-key") { options.ssl.key = v }
+        if let v = f.string("consul-ssl-ca-cert") { options.ssl.caCert = v }
+        if let v = f.string("consul-ssl-ca-path") { options.ssl.caPath = v }
+        if let v = f.string("consul-ssl-server-name") { options.ssl.serverName = v }
     }
 
     /// A signal name; "" disables the signal.

@@ -60,7 +60,19 @@ struct DaemonOptions {
         }
     }
 
+    /// `-consul-ssl*` and `consul { ssl { … } }`; unset fields fall back to Consul's environment variables.
+    struct SSL {
+        var enabled: Bool?
+        var verify: Bool?
+        var cert: String?
+        var key: String?
+        var caCert: String?
+        var caPath: String?
+        var serverName: String?
+    }
+
     var exec: Exec?
+    var ssl = SSL()
     var templates: [Template] = []
     var consulAddress: String?
     var consulToken: String?
@@ -104,6 +116,44 @@ struct DaemonOptions {
             }
         }
         return env["CONSUL_HTTP_TOKEN"] ?? env["CONSUL_TOKEN"]
+    }
+}
+
+extension DaemonOptions {
+    /// TLS settings for `address`: nil when it is plain HTTP. HTTPS is an `https://`
+    /// address, or `-consul-ssl` / `CONSUL_HTTP_SSL` with a `host:port` one; the
+    /// files and checks come from flags or config, then Consul's variables
+    /// (`CONSUL_HTTP_SSL_VERIFY`, `CONSUL_CACERT`, `CONSUL_CAPATH`, `CONSUL_CLIENT_CERT`,
+    /// `CONSUL_CLIENT_KEY`, `CONSUL_TLS_SERVER_NAME`).
+    func resolvedTLS(address: String, _ env: [String: String]) throws(FlagError) -> TLSConfiguration? {
+        func variable(_ name: String) -> String? { env[name].flatMap { $0.isEmpty ? nil : $0 } }
+        func flag(_ name: String) throws(FlagError) -> Bool? {
+            guard let text = variable(name) else { return nil }
+            guard let value = goBool(text) else { throw FlagError("invalid \(name) \"\(text)\": expected true or false") }
+            return value
+        }
+        let enabledByEnv = try flag("CONSUL_HTTP_SSL")
+        let enabled = ssl.enabled ?? enabledByEnv ?? false
+        guard address.hasPrefix("https://") || (enabled && !address.hasPrefix("http://") && !address.hasPrefix("unix://")) else {
+            return nil
+        }
+        let verifyByEnv = try flag("CONSUL_HTTP_SSL_VERIFY")
+        return TLSConfiguration(
+            verify: ssl.verify ?? verifyByEnv ?? true,
+            caFile: ssl.caCert ?? variable("CONSUL_CACERT"),
+            caPath: ssl.caPath ?? variable("CONSUL_CAPATH"),
+            certificateFile: ssl.cert ?? variable("CONSUL_CLIENT_CERT"),
+            keyFile: ssl.key ?? variable("CONSUL_CLIENT_KEY"),
+            serverName: ssl.serverName ?? variable("CONSUL_TLS_SERVER_NAME"))
+    }
+
+    /// Go's `strconv.ParseBool`.
+    private func goBool(_ text: String) -> Bool? {
+        switch text {
+        case "1", "t", "T", "true", "TRUE", "True": true
+        case "0", "f", "F", "false", "FALSE", "False": false
+        default: nil
+        }
     }
 }
 

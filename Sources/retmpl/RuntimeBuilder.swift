@@ -17,18 +17,25 @@ enum RuntimeBuilder {
             let address = options.resolvedConsulAddress(environment)
             let token: String?
             do { token = try options.resolvedToken(environment) } catch { throw .config(error.description) }
+            let tls: TLSConfiguration?
+            do { tls = try options.resolvedTLS(address: address, environment) } catch { throw .config(error.description) }
             let client: ConsulClient
             do {
-                client = try ConsulClient(address: address, token: token, basicAuth: options.consulAuth)
+                client = try ConsulClient(address: address, token: token, basicAuth: options.consulAuth, tls: tls)
             } catch {
                 throw .config("consul address \"\(address)\": \(error)")
             }
+            do { try tls?.validate() } catch { throw .config("consul ssl: \(error)") }
             let policy = WatchPolicy(blockQueryWait: options.blockQueryWait, maxStale: options.maxStale, retry: options.retry)
             feed = .registry(ConsulReader(client: client), policy)
             // What consul-template exports to commands.
             commandEnvironment["CONSUL_HTTP_ADDR"] = address
             if let token { commandEnvironment["CONSUL_HTTP_TOKEN"] = token }
             if let auth = options.consulAuth { commandEnvironment["CONSUL_HTTP_AUTH"] = auth }
+            if let tls {
+                commandEnvironment["CONSUL_HTTP_SSL"] = "true"
+                if !tls.verify { commandEnvironment["CONSUL_HTTP_SSL_VERIFY"] = "false" }
+            }
         }
         var configuration = Runner.Configuration(
             templates: templates, feed: feed, wait: options.wait, once: options.once, dry: options.dry,

@@ -27,6 +27,7 @@ enum SnapshotCommand {
         f.value("consul-addr", "ADDR", topic: "Consul", "Consul address (CONSUL_HTTP_ADDR)")
         f.value("consul-token", "TOKEN", topic: "Consul", "ACL token (CONSUL_HTTP_TOKEN)")
         f.value("consul-token-file", "PATH", topic: "Consul", "file holding the ACL token")
+        DaemonFlags.defineSSL(&f)
         do {
             try f.parse(args)
         } catch {
@@ -46,9 +47,13 @@ enum SnapshotCommand {
         options.consulAddress = f.string("consul-addr")
         options.consulToken = f.string("consul-token")
         options.consulTokenFile = f.string("consul-token-file")
+        DaemonFlags.applySSL(f, to: &options)
         let client: ConsulClient
         do {
-            client = try ConsulClient(address: options.resolvedConsulAddress(environment), token: try options.resolvedToken(environment))
+            let address = options.resolvedConsulAddress(environment)
+            let tls = try options.resolvedTLS(address: address, environment)
+            try tls?.validate()
+            client = try ConsulClient(address: address, token: try options.resolvedToken(environment), tls: tls)
         } catch {
             Console.err("retmpl snapshot: \(error)\n")
             return 13

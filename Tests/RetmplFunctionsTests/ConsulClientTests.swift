@@ -157,13 +157,15 @@ struct ConsulClientTests {
         ("http://[::1]:8500/", "[::1]:8500"),
         ("localhost", "localhost:80"),
         ("unix:///var/run/consul.sock", "unix:///var/run/consul.sock"),
+        ("https://consul.example:8501", "https://consul.example:8501"),
+        ("https://[::1]", "https://[::1]:443"),
     ])
     func parsesEndpoints(_ address: String, _ expected: String) throws {
         #expect(try HTTPEndpoint(parsing: address).description == expected)
     }
 
     @Test func refusesBadEndpoints() {
-        #expect(throws: HTTPTransportError.self) { try HTTPEndpoint(parsing: "https://x:8501") }
+        #expect(throws: HTTPTransportError.self) { try HTTPEndpoint(parsing: "https://http://x:8501") }
         #expect(throws: HTTPTransportError.self) { try HTTPEndpoint(parsing: "http://x:99999") }
         #expect(throws: HTTPTransportError.self) { try HTTPEndpoint(parsing: "unix://relative") }
     }

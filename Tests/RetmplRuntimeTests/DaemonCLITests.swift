@@ -74,7 +74,7 @@ struct DaemonCLITests {
         BadFlags(arguments: ["-template", "t:o", "-kill-signal", "SIGFOO"], message: "unknown signal"),
         BadFlags(arguments: ["-template", "t:o", "-log-level", "loud"], message: "invalid log level"),
         BadFlags(arguments: ["-template", "t:o", "-exec-splay", "1s"], message: "needs -exec"),
-        BadFlags(arguments: ["-template", "t:o", "-consul-ssl"], message: "HTTPS"),
+        BadFlags(arguments: ["-template", "t:o", "-consul-ssl-verify=maybe"], message: "invalid boolean value"),
         BadFlags(arguments: ["-once"], message: "no templates"),
         BadFlags(arguments: ["-template"], message: "flag needs an argument: -template"),
         BadFlags(arguments: ["-once=maybe", "-template", "t:o"], message: "invalid boolean value"),

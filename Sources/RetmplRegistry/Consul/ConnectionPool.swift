@@ -4,11 +4,12 @@ import Glibc
 /// Idle keep-alive connections, a few per endpoint.
 final class ConnectionPool: @unchecked Sendable {
     private struct Idle {
-        var fd: Int32
+        var connection: Connection
         var since: ContinuousClock.Instant
     }
 
     private let lock = NSLock()
+    /// Keyed by endpoint, which for `https` includes its TLS configuration.
     private var idle: [HTTPEndpoint: [Idle]] = [:]
     private let maxIdlePerEndpoint: Int
     private let idleTimeout: Duration
@@ -19,11 +20,11 @@ final class ConnectionPool: @unchecked Sendable {
     }
 
     deinit {
-        for list in idle.values { for entry in list { _ = close(entry.fd) } }
+        for list in idle.values { for entry in list { entry.connection.close() } }
     }
 
     /// A live idle connection to `endpoint`, most recently used first.
-    func checkout(_ endpoint: HTTPEndpoint) -> Int32? {
+    func checkout(_ endpoint: HTTPEndpoint) -> Connection? {
         while true {
             let candidate: Idle? = lock.withLock {
                 guard var list = idle[endpoint], let last = list.popLast() else { return nil }
@@ -31,27 +32,20 @@ final class ConnectionPool: @unchecked Sendable {
                 return last
             }
             guard let entry = candidate else { return nil }
-            if ContinuousClock.now - entry.since < idleTimeout && Self.looksAlive(entry.fd) { return entry.fd }
-            _ = close(entry.fd)
+            if ContinuousClock.now - entry.since < idleTimeout && entry.connection.looksAlive { return entry.connection }
+            entry.connection.close()
         }
     }
 
     /// Returns a connection whose last response was fully read and allows reuse.
-    func checkin(_ endpoint: HTTPEndpoint, fd: Int32) {
+    func checkin(_ endpoint: HTTPEndpoint, _ connection: Connection) {
         let keep: Bool = lock.withLock {
             var list = idle[endpoint] ?? []
             guard list.count < maxIdlePerEndpoint else { return false }
-            list.append(Idle(fd: fd, since: .now))
+            list.append(Idle(connection: connection, since: .now))
             idle[endpoint] = list
             return true
         }
-        if !keep { _ = close(fd) }
-    }
-
-    /// An idle HTTP connection has nothing to read; readable means the peer closed it
-    /// (or sent something unasked), so it must not carry a request.
-    private static func looksAlive(_ fd: Int32) -> Bool {
-        var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-        return poll(&p, 1, 0) == 0
+        if !keep { connection.close() }
     }
 }

@@ -14,13 +14,23 @@ public struct ConsulClient: Sendable, CustomStringConvertible, CustomDebugString
     /// `Authorization: Basic …` for an agent behind HTTP basic auth (`-consul-auth user:pass`).
     private var authorization: String?
 
-    /// - Parameter address: `http://127.0.0.1:8500`, `127.0.0.1:8500` or `unix:///path`.
+    /// - Parameter address: `http://127.0.0.1:8500`, `127.0.0.1:8500`, `https://consul:8501` or `unix:///path`.
     /// - Parameter basicAuth: `user:password` for HTTP basic auth.
+    /// - Parameter tls: how to check the server of an `https://` address; it also
+    ///   turns a scheme-less `host:port` into HTTPS (as `CONSUL_HTTP_SSL=true` does),
+    ///   while an explicit `http://` stays plain, as in Consul's client. nil: an
+    ///   `https://` address uses the defaults (verify against the system trust store).
     public init(
         address: String, token: String? = nil, datacenter: String? = nil, basicAuth: String? = nil,
+        tls: TLSConfiguration? = nil,
         transport: any HTTPTransport = SocketHTTPTransport(), requestTimeout: Duration = .seconds(10)
     ) throws(HTTPTransportError) {
-        self.endpoint = try HTTPEndpoint(parsing: address)
+        let parsed = try HTTPEndpoint(parsing: address)
+        if let tls, !address.hasPrefix("http://"), !address.hasPrefix("unix://") {
+            self.endpoint = try parsed.withTLS(tls)
+        } else {
+            self.endpoint = parsed
+        }
         self.authorization = basicAuth.flatMap { $0.isEmpty ? nil : "Basic " + Data($0.utf8).base64EncodedString() }
         self.token = token.flatMap { $0.isEmpty ? nil : $0 }
         self.datacenter = datacenter.flatMap { $0.isEmpty ? nil : $0 }

@@ -1,11 +1,14 @@
-/// Where an HTTP server listens: TCP `host:port` or a unix socket path.
+/// Where an HTTP server listens: TCP `host:port`, HTTPS (TLS over TCP) or a unix socket path.
 public enum HTTPEndpoint: Sendable, Hashable, CustomStringConvertible {
     case tcp(host: String, port: UInt16)
+    /// HTTPS: TLS to `host:port`, checked and authenticated as `configuration` says.
+    case tls(host: String, port: UInt16, configuration: TLSConfiguration)
     case unix(path: String)
 
-    /// Parses `http://host:port`, `host:port`, `http://[::1]:8500` or `unix:///path`.
+    /// Parses `http://host:port`, `host:port`, `https://host:port`, `http://[::1]:8500` or `unix:///path`.
     ///
-    /// Without a port, HTTP's 80 is used. `https` is refused: this transport has no TLS.
+    /// Without a port, 80 is used (443 for `https`). An `https` address gets the
+    /// default ``TLSConfiguration`` (system trust store); see ``withTLS(_:)``.
     public init(parsing address: String) throws(HTTPTransportError) {
         var rest = Substring(address)
         if rest.hasPrefix("unix://") {
@@ -16,8 +19,12 @@ public enum HTTPEndpoint: Sendable, Hashable, CustomStringConvertible {
             self = .unix(path: String(path))
             return
         }
-        if rest.hasPrefix("https://") { throw .invalidAddress(address, "https is not supported") }
-        if rest.hasPrefix("http://") { rest = rest.dropFirst("http://".count) }
+        let secure = rest.hasPrefix("https://")
+        if secure {
+            rest = rest.dropFirst("https://".count)
+        } else if rest.hasPrefix("http://") {
+            rest = rest.dropFirst("http://".count)
+        }
         if let slash = rest.firstIndex(of: "/") {
             guard rest[slash...].allSatisfy({ $0 == "/" }) else {
                 throw .invalidAddress(address, "an address may not carry a path")
@@ -41,26 +48,40 @@ public enum HTTPEndpoint: Sendable, Hashable, CustomStringConvertible {
             host = rest
         }
         guard !host.isEmpty else { throw .invalidAddress(address, "missing host") }
-        var port: UInt16 = 80
+        var port: UInt16 = secure ? 443 : 80
         if let portText {
             guard let p = UInt16(portText), p > 0 else { throw .invalidAddress(address, "invalid port \"\(portText)\"") }
             port = p
         }
-        self = .tcp(host: String(host), port: port)
+        self = secure ? .tls(host: String(host), port: port, configuration: TLSConfiguration()) : .tcp(host: String(host), port: port)
     }
 
-    /// `127.0.0.1:8500`, `[::1]:8500` or `unix:///path`: the form error messages use.
+    /// This TCP endpoint over TLS under `configuration` (an `https` one gets the new configuration).
+    /// A unix socket is refused: Consul serves HTTPS on TCP only.
+    public func withTLS(_ configuration: TLSConfiguration) throws(HTTPTransportError) -> HTTPEndpoint {
+        switch self {
+        case let .tcp(host, port), let .tls(host, port, _): return .tls(host: host, port: port, configuration: configuration)
+        case .unix: throw .invalidAddress(description, "TLS over a unix socket is not supported")
+        }
+    }
+
+    /// `127.0.0.1:8500`, `https://127.0.0.1:8501`, `[::1]:8500` or `unix:///path`: the form error messages use.
     public var description: String {
         switch self {
-        case let .tcp(host, port): host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+        case let .tcp(host, port): Self.authority(host, port)
+        case let .tls(host, port, _): "https://" + Self.authority(host, port)
         case let .unix(path): "unix://\(path)"
         }
     }
 
     var hostHeader: String {
         switch self {
-        case .tcp: description
+        case let .tcp(host, port), let .tls(host, port, _): Self.authority(host, port)
         case .unix: "localhost"
         }
+    }
+
+    private static func authority(_ host: String, _ port: UInt16) -> String {
+        host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
     }
 }

@@ -12,6 +12,14 @@ public enum HTTPTransportError: Error, Sendable, Equatable, CustomStringConverti
     /// The server closed the connection before the response was complete.
     case connectionClosed(endpoint: String)
     case io(endpoint: String, operation: String, message: String)
+    /// The server's certificate was refused; `reason` is OpenSSL's ("self-signed certificate", "hostname mismatch").
+    case certificateVerifyFailed(endpoint: String, reason: String)
+    /// TLS failed during `operation` (handshake, read, write) for a reason other than the certificate.
+    case tlsFailed(endpoint: String, operation: String, message: String)
+    /// A CA, client certificate or key file could not be used.
+    case tlsFile(kind: String, path: String, message: String)
+    /// OpenSSL refused a setting or ran out of resources.
+    case tlsSetup(String)
 
     public var description: String {
         switch self {
@@ -25,6 +33,10 @@ public enum HTTPTransportError: Error, Sendable, Equatable, CustomStringConverti
         case let .malformedResponse(endpoint, detail): "malformed response from \(endpoint): \(detail)"
         case let .connectionClosed(endpoint): "connection closed by \(endpoint) before the response was complete"
         case let .io(endpoint, operation, message): "\(operation) failed on \(endpoint): \(message)"
+        case let .certificateVerifyFailed(endpoint, reason): "certificate verify failed for \(endpoint): \(reason)"
+        case let .tlsFailed(endpoint, operation, message): "TLS \(operation) with \(endpoint) failed: \(message)"
+        case let .tlsFile(kind, path, message): "cannot use \(kind) \(path): \(message)"
+        case let .tlsSetup(message): "TLS: \(message)"
         }
     }
 }

@@ -113,7 +113,7 @@ enum SocketConnector {
                 throw error
             }
             return fd
-        case let .tcp(host, port):
+        case let .tcp(host, port), let .tls(host, port, _):
             var hints = addrinfo()
             hints.ai_family = AF_UNSPEC
             hints.ai_socktype = Int32(SOCK_STREAM.rawValue)

@@ -1,7 +1,7 @@
 import Foundation
 import Glibc
 
-/// HTTP/1.1 over POSIX sockets (TCP or unix), with keep-alive reuse.
+/// HTTP/1.1 over POSIX sockets (TCP, TLS via the system's OpenSSL, or unix), with keep-alive reuse.
 ///
 /// Each in-flight request runs on its own thread, blocked in `poll()`, so a
 /// parked long poll costs no CPU and never ties up Swift's cooperative pool.
@@ -24,6 +24,7 @@ public final class SocketHTTPTransport: HTTPTransport, @unchecked Sendable {
     public let connectTimeout: Duration
 
     private let pool: ConnectionPool
+    private let tlsContexts = TLSContextCache()
     private let statsLock = NSLock()
     private var stats = Statistics()
 
@@ -47,6 +48,7 @@ public final class SocketHTTPTransport: HTTPTransport, @unchecked Sendable {
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<HTTPResponse, any Error>) in
                 let thread = Thread { [self] in
+                    Self.blockSIGPIPE()
                     do {
                         let response = try self.exchange(request, cancel: cancel, deadline: deadline, timeout: timeout)
                         continuation.resume(returning: response)
@@ -62,6 +64,16 @@ public final class SocketHTTPTransport: HTTPTransport, @unchecked Sendable {
         } onCancel: {
             cancel.fire()
         }
+    }
+
+    /// OpenSSL writes to the socket with `write()`, which raises SIGPIPE on a
+    /// closed peer; blocked on this short-lived worker thread, the signal stays
+    /// pending on it and dies with it, and the write fails with EPIPE instead.
+    private static func blockSIGPIPE() {
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGPIPE)
+        pthread_sigmask(SIG_BLOCK, &set, nil)
     }
 
     /// Refuses line breaks in the request head, which would let a header value
@@ -82,20 +94,46 @@ public final class SocketHTTPTransport: HTTPTransport, @unchecked Sendable {
         _ request: HTTPRequest, cancel: CancelSignal, deadline: ContinuousClock.Instant, timeout: Duration
     ) throws -> HTTPResponse {
         let wire = request.encoded()
-        if let fd = pool.checkout(request.endpoint) {
+        if let connection = pool.checkout(request.endpoint) {
             statsLock.withLock { stats.connectionsReused += 1 }
-            switch try attempt(request, wire: wire, fd: fd, cancel: cancel, deadline: deadline, timeout: timeout, reused: true) {
+            switch try attempt(request, wire: wire, connection: connection, cancel: cancel, deadline: deadline, timeout: timeout, reused: true) {
             case let .done(response): return response
             case .stale: break
             }
         }
-        let fd = try SocketConnector.connect(request.endpoint, cancel: cancel, deadline: deadline,
-                                             timeout: timeout, connectTimeout: connectTimeout)
+        let connection = try open(request.endpoint, cancel: cancel, deadline: deadline, timeout: timeout)
         statsLock.withLock { stats.connectionsOpened += 1 }
-        switch try attempt(request, wire: wire, fd: fd, cancel: cancel, deadline: deadline, timeout: timeout, reused: false) {
+        switch try attempt(request, wire: wire, connection: connection, cancel: cancel, deadline: deadline, timeout: timeout, reused: false) {
         case let .done(response): return response
         case .stale: throw HTTPTransportError.connectionClosed(endpoint: request.endpoint.description)
         }
+    }
+
+    /// A new connection; for `https`, with the TLS handshake done (bounded by `connectTimeout`).
+    private func open(
+        _ endpoint: HTTPEndpoint, cancel: CancelSignal, deadline: ContinuousClock.Instant, timeout: Duration
+    ) throws -> Connection {
+        // A bad CA or key file fails before any connection is made.
+        var context: TLSContext? = nil
+        if case let .tls(_, _, configuration) = endpoint { context = try tlsContexts.context(for: configuration) }
+        let fd = try SocketConnector.connect(endpoint, cancel: cancel, deadline: deadline,
+                                             timeout: timeout, connectTimeout: connectTimeout)
+        guard let context, case let .tls(host, _, _) = endpoint else { return Connection(fd: fd) }
+        let connection: Connection
+        do {
+            connection = Connection(fd: fd, tls: try TLSSession(context: context, fd: fd, host: host, endpoint: endpoint.description))
+        } catch {
+            _ = Glibc.close(fd)
+            throw error
+        }
+        do {
+            let io = SocketIO(fd: connection.fd, endpoint: endpoint.description, cancel: cancel, deadline: deadline, timeout: timeout)
+            try connection.handshake(io, until: ContinuousClock.now + connectTimeout, limitTimeout: connectTimeout)
+        } catch {
+            connection.close()
+            throw error
+        }
+        return connection
     }
 
     private enum Outcome {
@@ -105,25 +143,25 @@ public final class SocketHTTPTransport: HTTPTransport, @unchecked Sendable {
     }
 
     private func attempt(
-        _ request: HTTPRequest, wire: [UInt8], fd: Int32, cancel: CancelSignal,
+        _ request: HTTPRequest, wire: [UInt8], connection: Connection, cancel: CancelSignal,
         deadline: ContinuousClock.Instant, timeout: Duration, reused: Bool
     ) throws -> Outcome {
         let name = request.endpoint.description
         // Only a request that may be repeated is retried after the server had it.
         let retryable = reused && (request.method == "GET" || request.method == "HEAD")
-        let io = SocketIO(fd: fd, endpoint: name, cancel: cancel, deadline: deadline, timeout: timeout)
+        let io = SocketIO(fd: connection.fd, endpoint: name, cancel: cancel, deadline: deadline, timeout: timeout)
         var parser = HTTPResponseParser(maxBodyBytes: maxResponseBytes, bodyless: request.method == "HEAD")
         var received = 0
         do {
             do {
-                try io.writeAll(wire)
+                try connection.writeAll(wire, io)
             } catch HTTPTransportError.io(_, "write", _) where reused {
-                _ = close(fd)
+                connection.close()
                 return .stale
             }
             try withUnsafeTemporaryAllocation(byteCount: 16 * 1024, alignment: 1) { buffer in
                 while true {
-                    let n = try io.readSome(into: buffer)
+                    let n = try connection.readSome(into: buffer, io)
                     if n == 0 {
                         if received == 0 && retryable { throw StaleConnection() }
                         _ = try parser.finish()
@@ -134,30 +172,30 @@ public final class SocketHTTPTransport: HTTPTransport, @unchecked Sendable {
                 }
             }
         } catch is StaleConnection {
-            _ = close(fd)
+            connection.close()
             return .stale
         } catch HTTPTransportError.connectionClosed(_) where retryable && received == 0 {
-            _ = close(fd)
+            connection.close()
             return .stale
         } catch let error as HTTPResponseParser.ParseError {
-            _ = close(fd)
+            connection.close()
             switch error {
             case let .malformed(detail): throw HTTPTransportError.malformedResponse(endpoint: name, detail: detail)
             case let .tooLarge(limit): throw HTTPTransportError.responseTooLarge(endpoint: name, limit: limit)
             case .truncated: throw HTTPTransportError.connectionClosed(endpoint: name)
             }
         } catch {
-            _ = close(fd)
+            connection.close()
             throw error
         }
         guard let response = parser.response else {
-            _ = close(fd)
+            connection.close()
             throw HTTPTransportError.connectionClosed(endpoint: name)
         }
-        if parser.keepAlive && !parser.hasLeftover && !cancel.isFired {
-            pool.checkin(request.endpoint, fd: fd)
+        if parser.keepAlive && !parser.hasLeftover && !connection.hasBufferedData && !cancel.isFired {
+            pool.checkin(request.endpoint, connection)
         } else {
-            _ = close(fd)
+            connection.close()
         }
         return .done(response)
     }
