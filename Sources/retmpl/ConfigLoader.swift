@@ -45,6 +45,10 @@ enum ConfigLoader {
                 if let v = ssl.serverName { options.ssl.serverName = v }
             }
         }
+        if file.deduplicate?.enabled == true { throw .config("deduplicate: de-duplication mode is not supported") }
+        if file.syslog?.enabled == true { options.warnings.append("syslog is not supported: logs go to stderr") }
+        if file.consul?.transport != nil { options.warnings.append("consul.transport is accepted for compatibility and ignored") }
+        for setting in file.unsupported { options.warnings.append("\(setting.origin): \(setting.key) is not supported and ignored") }
         if let s = file.reloadSignal { options.reloadSignal = s.isDisabled ? nil : s.number }
         if let s = file.killSignal { options.killSignal = s.isDisabled ? nil : s.number }
         if let v = file.maxStale { options.maxStale = v }

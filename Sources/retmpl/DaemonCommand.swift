@@ -68,6 +68,7 @@ enum DaemonCommand {
             return error.status
         }
         let log = Log(level: options.logLevel)
+        for warning in options.warnings { log.write(.warn, warning) }
         if options.parseOnly {
             do {
                 _ = try Runner(configuration)

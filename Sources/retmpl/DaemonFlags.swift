@@ -34,6 +34,17 @@ enum DaemonFlags {
         f.value("max-stale", "DURATION", topic: "Consul", "allow stale reads this old; 0 = consistent reads (default 2s)")
         f.value("block-query-wait", "DURATION", topic: "Consul", "wait of blocking queries (default 60s)")
         defineSSL(&f)
+        // Accepted so consul-template command lines keep working; retmpl's own
+        // HTTP client has no such knobs, so they are reported and ignored.
+        f.value("consul-transport-dial-keep-alive", "DURATION", topic: "Consul", "accepted, ignored")
+        f.value("consul-transport-dial-timeout", "DURATION", topic: "Consul", "accepted, ignored")
+        f.bool("consul-transport-disable-keep-alives", topic: "Consul", "accepted, ignored")
+        f.value("consul-transport-max-idle-conns-per-host", "N", topic: "Consul", "accepted, ignored")
+        f.value("consul-transport-tls-handshake-timeout", "DURATION", topic: "Consul", "accepted, ignored")
+        f.bool("syslog", topic: "Logging", "not supported: logs go to stderr (journald collects them under systemd)")
+        f.value("syslog-facility", "NAME", topic: "Logging", "accepted, ignored")
+        f.value("syslog-name", "NAME", topic: "Logging", "accepted, ignored")
+        f.bool("dedup", topic: "Consul", "not supported (de-duplication mode)")
         f.bool("command-failure-fatal", topic: "Commands", "exit when a command fails (consul-template's behaviour; default false)")
         f.value("exec", "COMMAND", topic: "Exec", "run COMMAND (under sh -c) once every template rendered; signal or restart it on change")
         f.value("exec-reload-signal", "SIG", topic: "Exec", "signal sent to the child on change (default: none, restart it)")
@@ -63,6 +74,12 @@ enum DaemonFlags {
         if f.isSet("once") { options.once = f.flag("once") }
         if f.isSet("dry") { options.dry = f.flag("dry") }
         if f.isSet("diff") { options.diff = f.flag("diff") }
+        for name in ["consul-transport-dial-keep-alive", "consul-transport-dial-timeout", "consul-transport-disable-keep-alives",
+                     "consul-transport-max-idle-conns-per-host", "consul-transport-tls-handshake-timeout",
+                     "syslog", "syslog-facility", "syslog-name"] where f.isSet(name) {
+            options.warnings.append("-\(name) is accepted for compatibility and ignored")
+        }
+        if f.flag("dedup") { throw FlagError("-dedup (de-duplication mode) is not supported") }
         if f.isSet("parse-only") { options.parseOnly = f.flag("parse-only") }
         if let v = f.string("default-left-delimiter") { options.defaultLeftDelimiter = v }
         if let v = f.string("default-right-delimiter") { options.defaultRightDelimiter = v }

@@ -85,6 +85,8 @@ struct DaemonOptions {
     var once = false
     var dry = false
     var diff = false
+    /// Settings accepted but ignored, reported once at start.
+    var warnings: [String] = []
     var parseOnly = false
     var logLevel: RuntimeEvent.Level = .info
     var pidFile: String?
