@@ -294,7 +294,10 @@ public actor Runner {
             switch input {
             case .watch(.data(let dependency, let value)):
                 brain.set(dependency, value)
-                for i in users[dependency] ?? [] { templates[i].quiescence.change(at: now) }
+                for i in users[dependency] ?? [] {
+                    templates[i].quiescence.change(at: now)
+                    templates[i].changed.insert(dependency)
+                }
             case .watch(.failed(let dependency, let error, let attempt)):
                 emit(RuntimeEvent(.registryError, attempt == 1 ? .warn : .debug,
                                   "\(dependency): \(error) (attempt \(attempt), retrying)"))
@@ -313,6 +316,7 @@ public actor Runner {
                         continue
                     }
                     templates[i].quiescence.change(at: now)
+                    templates[i].changedAll = true
                 }
             case .snapshot(.failure(let error)):
                 emit(RuntimeEvent(.snapshotInvalid, .error, "\(error) (keeping the last good snapshot)"))
@@ -338,6 +342,18 @@ public actor Runner {
         for i in templates.indices {
             guard let due = templates[i].quiescence.deadline(window(templates[i])), due <= now else { continue }
             templates[i].quiescence.reset()
+            // When only data the last pass missed has arrived and some of it is
+            // still missing, the pass cannot complete: wait for the rest instead
+            // of re-rendering per arrival (10,000 services arriving one by one
+            // would be 10,000 passes). A change to data the pass did use still
+            // renders at once (it may make the missing data unnecessary).
+            let missing = Set(templates[i].missing)
+            if !templates[i].changedAll, templates[i].changed.isSubset(of: missing),
+               missing.contains(where: { brain.recall($0) == nil }) {
+                continue
+            }
+            templates[i].changed.removeAll()
+            templates[i].changedAll = false
             let result = templates[i].renderer.render(source: brain)
             if templates[i].dependencies != result.dependencies {
                 templates[i].dependencies = result.dependencies
@@ -631,6 +647,10 @@ struct ManagedTemplate {
     var nextMissingReport: ContinuousClock.Instant?
     var missingReportInterval: Duration = .seconds(30)
     var quiescence = Quiescence()
+    /// Dependencies whose data changed since the last pass (all of them
+    /// after a new snapshot version or at start).
+    var changed: Set<Dependency> = []
+    var changedAll = true
     var hasRendered = false
     /// What the runner last published (sinks and dry runs compare against it).
     var lastPublished: [UInt8]?

@@ -131,6 +131,23 @@ struct RunnerConsulTests {
         }
     }
 
+    /// A pass waits for missing data only while nothing it used changed: a
+    /// change can make the missing data unnecessary.
+    @Test func aChangeToUsedDataRendersEvenWhileOtherDataIsMissing() async throws {
+        try await withFakeConsul { fake in
+            try await fake.putKey("flag", "on")
+            let rt = try startRuntime(
+                templates: { [try fileTemplate($0, "{{ if eq (key \"flag\") \"on\" }}{{ key \"x\" }}{{ else }}off{{ end }}\n")] },
+                feed: { _ in try consulFeed(fake) }, missingDataGrace: .milliseconds(100))
+            let waiting = await rt.next(.waiting)
+            #expect(waiting?.message.contains("kv.block(x)") == true)
+            try await fake.putKey("flag", "off")
+            await rt.next(.rendered)
+            #expect(rt.dir.read("out.txt") == "off\n")
+            _ = await rt.stop()
+        }
+    }
+
     @Test func indexGoingBackwardsStillDeliversChanges() async throws {
         try await withFakeConsul { fake in
             try await fake.putKey("app/v", "1")
