@@ -31,7 +31,9 @@ enum SyntheticBench {
                 body = "{" + (0..<services).map { "\"svc-\($0)\": [\"http\"]" }.joined(separator: ",") + "}"
             case .healthService(let q):
                 let s = Int(q.name.dropFirst(4)) ?? 0
+                let checks = ProcessInfo.processInfo.environment["RETMPL_SYNTHETIC_NO_CHECKS"] == nil
                 body = "[" + (0..<instances).map { k in
+                    !checks ? #"{"Node":{"Node":"node-\#(k)","Address":"10.0.0.\#(k)","Datacenter":"dc1"},"Service":{"ID":"\#(q.name)-\#(k)","Service":"\#(q.name)","Port":\#(8000 + s),"Tags":["http"]}}"# :
                     #"{"Node":{"Node":"node-\#(k)","Address":"10.0.0.\#(k)","Datacenter":"dc1"},"Service":{"ID":"\#(q.name)-\#(k)","Service":"\#(q.name)","Port":\#(8000 + s),"Tags":["http"]},"Checks":[{"Node":"node-\#(k)","CheckID":"c","Status":"passing","ServiceName":"\#(q.name)"}]}"#
                 }.joined(separator: ",") + "]"
             default:

@@ -55,7 +55,7 @@ import Testing
                 try stack.setWeb(stack.web(3, status: "critical"))
                 _ = try await stack.awaitReload(2)
                 // nginx's old workers may still accept briefly: wait for the first maintenance answer.
-                try await waitUntil("the maintenance page", timeout: .seconds(5)) { get(port: stack.port)?.isMaintenance == true }
+                try await waitUntil("the maintenance page", timeout: .seconds(30)) { get(port: stack.port)?.isMaintenance == true }
                 for _ in 0..<20 {
                     let answer = try #require(get(port: stack.port), "connection error with every instance down")
                     #expect(answer.isMaintenance, "expected the 503 maintenance page, got \(answer.status): \(answer.body)")

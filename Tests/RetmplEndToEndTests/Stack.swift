@@ -175,10 +175,10 @@ final class Stack: @unchecked Sendable {
     func converge(on expected: Set<String>) async throws {
         if proxy == .haproxy {
             let servers = Set(expected.map { "node-\($0)_\($0)" })
-            try await waitUntil("haproxy's be_web to list \(servers.sorted())", timeout: .seconds(5)) { self.haproxyServers() == servers }
+            try await waitUntil("haproxy's be_web to list \(servers.sorted())", timeout: .seconds(30)) { self.haproxyServers() == servers }
         }
         var last: [String] = []
-        try await waitUntil("answers from exactly \(expected.sorted()) (last sample: \(last))", timeout: .seconds(5)) {
+        try await waitUntil("answers from exactly \(expected.sorted()) (last sample: \(last))", timeout: .seconds(30)) {
             var seen: Set<String> = []
             last = []
             for _ in 0..<(2 * expected.count + 2) {

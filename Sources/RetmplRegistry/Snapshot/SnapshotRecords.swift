@@ -172,7 +172,22 @@ enum SnapshotRecords {
         ]))
     }
 
+    /// The all-zero definition most checks carry, built once and shared
+    /// (records are immutable): ~0.5 KB saved per check at 100,000 checks.
+    private static let emptyDefinition = makeDefinition(HealthCheckDefinitionData())
+
     private static func definition(_ d: HealthCheckDefinitionData) -> TemplateValue {
+        if d.header == nil && d.http.isEmpty && d.method.isEmpty && d.body.isEmpty && d.tlsServerName.isEmpty
+            && !d.tlsSkipVerify && d.tcp.isEmpty && !d.tcpUseTLS && d.udp.isEmpty && d.grpc.isEmpty
+            && d.osService.isEmpty && !d.grpcUseTLS && d.intervalDuration == 0 && d.timeoutDuration == 0
+            && d.deregisterCriticalServiceAfterDuration == 0 && d.sessionName.isEmpty && d.interval == 0
+            && d.timeout == 0 && d.deregisterCriticalServiceAfter == 0 {
+            return emptyDefinition
+        }
+        return makeDefinition(d)
+    }
+
+    private static func makeDefinition(_ d: HealthCheckDefinitionData) -> TemplateValue {
         let header: TemplateValue
         if let pairs = d.header {
             header = .map(TemplateMap(type: RegistryTypes.headerMapType, unsorted: pairs.map {
