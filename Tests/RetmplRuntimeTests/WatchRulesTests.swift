@@ -1,5 +1,5 @@
 import Foundation
-import RetmplRegistry
+@testable import RetmplRegistry
 import RetmplTestSupport
 import Testing
 
@@ -45,7 +45,7 @@ struct WatcherTests {
     private func query(_ entry: JSONValue) -> String {
         switch entry["query"] {
         case .string(let s)?: return s
-        case let other?: return String(decoding: JSONWriterForTests.bytes(other), as: UTF8.self)
+        case let other?: return String(decoding: JSONWriter.bytes(other), as: UTF8.self)
         case nil: return ""
         }
     }
@@ -120,21 +120,6 @@ struct WatcherTests {
                 if parked { try await Task.sleep(for: .milliseconds(10)) }
             }
             #expect(!parked, "the unused watch still holds its long-poll")
-        }
-    }
-}
-
-/// Compact JSON text of a value (the library's writer is internal).
-enum JSONWriterForTests {
-    static func bytes(_ v: JSONValue) -> [UInt8] {
-        switch v {
-        case .null: return Array("null".utf8)
-        case .bool(let b): return Array((b ? "true" : "false").utf8)
-        case .number(_, let t): return Array(t.utf8)
-        case .string(let s): return Array("\"\(s)\"".utf8)
-        case .array(let items): return Array("[".utf8) + items.map(bytes).joined(separator: Array(",".utf8)) + Array("]".utf8)
-        case .object(let members):
-            return Array("{".utf8) + members.map { Array("\"\($0.key)\":".utf8) + bytes($0.value) }.joined(separator: Array(",".utf8)) + Array("}".utf8)
         }
     }
 }

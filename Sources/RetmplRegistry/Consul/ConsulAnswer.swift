@@ -23,30 +23,18 @@ public enum ConsulAnswer {
     /// restore or an unrelated write) do not count, so "new index, same data"
     /// renders nothing, as consul-template compares its decoded data.
     public static func decode(for query: Dependency.Query, body: [UInt8], exists: Bool = true) throws(ConsulAnswerError) -> (value: TemplateValue?, fingerprint: UInt64) {
-        let json: JSONValue
-        do {
-            json = exists && !body.isEmpty ? try JSONValue.parse(bytes: body) : .null
-        } catch {
-            throw ConsulAnswerError(query: query, message: "invalid JSON: \(error)")
-        }
-        let restated: (document: [(key: String, value: JSONValue)], query: Dependency.Query)
+        let json = try parse(query, body, exists)
         switch query {
-        case .healthService(let q): restated = health(q, json)
         case .catalogServices: return (try catalogServices(query, json), fingerprint(body))
-        case .catalogNode: restated = catalogNode(json)
-        case .catalogNodes(let scope, let near): restated = catalogNodes(scope, near, json)
         case .catalogDatacenters:
             guard case .array(let items) = json else { throw ConsulAnswerError(query: query, message: "expected a list of datacenters") }
             var names: [String] = []
             for case .string(let s) in items { names.append(s) }
             return (.strings(names.sorted { GoString.less($0, $1) }), fingerprint(body))
-        case .kvGet(let key, _, let blocking):
-            restated = ([("kv", .object(pairs(json)))], .kvGet(key: key, scope: Dependency.Scope(), blocking: blocking))
-        case .kvList(let prefix, _):
-            restated = ([("kv", .object(pairs(json)))], .kvList(prefix: prefix, scope: Dependency.Scope()))
-        case .file:
-            throw ConsulAnswerError(query: query, message: "not a Consul query")
+        default:
+            break
         }
+        guard let restated = restate(query, json) else { throw ConsulAnswerError(query: query, message: "not a Consul query") }
         let text = JSONWriter.bytes(.object(restated.document))
         do {
             let snapshot = try text.withUnsafeBufferPointer { try Snapshot.load(json: $0) }
@@ -63,18 +51,31 @@ public enum ConsulAnswer {
     /// snapshot file. Nil for answers a snapshot derives from other data
     /// (`services`, `datacenters`).
     static func snapshotMembers(for query: Dependency.Query, body: [UInt8], exists: Bool) throws(ConsulAnswerError) -> [(key: String, value: JSONValue)]? {
-        let json: JSONValue
+        restate(query, try parse(query, body, exists))?.document
+    }
+
+    private static func parse(_ query: Dependency.Query, _ body: [UInt8], _ exists: Bool) throws(ConsulAnswerError) -> JSONValue {
         do {
-            json = exists && !body.isEmpty ? try JSONValue.parse(bytes: body) : .null
+            return exists && !body.isEmpty ? try JSONValue.parse(bytes: body) : .null
         } catch {
             throw ConsulAnswerError(query: query, message: "invalid JSON: \(error)")
         }
+    }
+
+    /// A one-query snapshot document for the answer, and the query to fetch
+    /// from it (scoped to what Consul already filtered); nil for answers that
+    /// are not restated.
+    private static func restate(_ query: Dependency.Query, _ json: JSONValue) -> (document: [(key: String, value: JSONValue)], query: Dependency.Query)? {
         switch query {
-        case .healthService(let q): return health(q, json).0
-        case .catalogNode: return catalogNode(json).0
-        case .catalogNodes(let scope, let near): return catalogNodes(scope, near, json).0
-        case .kvGet, .kvList: return [("kv", .object(pairs(json)))]
-        case .catalogServices, .catalogDatacenters, .file: return nil
+        case .healthService(let q): return health(q, json)
+        case .catalogNode: return catalogNode(json)
+        case .catalogNodes(let scope, let near): return catalogNodes(scope, near, json)
+        case .kvGet(let key, _, let blocking):
+            return ([("kv", .object(pairs(json)))], .kvGet(key: key, scope: Dependency.Scope(), blocking: blocking))
+        case .kvList(let prefix, _):
+            return ([("kv", .object(pairs(json)))], .kvList(prefix: prefix, scope: Dependency.Scope()))
+        case .catalogServices, .catalogDatacenters, .file:
+            return nil
         }
     }
 

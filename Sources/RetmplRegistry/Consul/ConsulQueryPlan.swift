@@ -49,7 +49,8 @@ public struct ConsulQueryPlan: Sendable {
         }
     }
 
-    private static func scope(_ s: Dependency.Scope, peer: Bool) -> [(String, String)] {
+    /// `dc`, `ns`, `partition` (and `peer`) parameters for a scope.
+    static func scope(_ s: Dependency.Scope, peer: Bool) -> [(String, String)] {
         var out: [(String, String)] = []
         if !s.datacenter.isEmpty { out.append(("dc", s.datacenter)) }
         if !s.namespace.isEmpty { out.append(("ns", s.namespace)) }

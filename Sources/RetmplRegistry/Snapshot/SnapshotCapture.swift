@@ -34,7 +34,7 @@ public struct SnapshotCapture: Sendable {
             case .healthService(let q):
                 wholeService(q.name, Dependency.Scope(datacenter: q.scope.datacenter, namespace: q.scope.namespace, partition: q.scope.partition), connect: q.connect)
             case .catalogServices(let scope):
-                let response = try await client.get(path: "/v1/catalog/services", query: scopeParameters(scope))
+                let response = try await client.get(path: "/v1/catalog/services", query: ConsulQueryPlan.scope(scope, peer: false))
                 if case .object(let members) = try JSONValue.parse(bytes: response.body) {
                     for m in members { wholeService(m.key, scope) }
                 }
@@ -72,14 +72,6 @@ public struct SnapshotCapture: Sendable {
         builder.environment = environment.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }
         builder.now = ISO8601DateFormatter().string(from: Date())
         return builder.text()
-    }
-
-    private func scopeParameters(_ s: Dependency.Scope) -> [(String, String)] {
-        var out: [(String, String)] = []
-        if !s.datacenter.isEmpty { out.append(("dc", s.datacenter)) }
-        if !s.namespace.isEmpty { out.append(("ns", s.namespace)) }
-        if !s.partition.isEmpty { out.append(("partition", s.partition)) }
-        return out
     }
 }
 
