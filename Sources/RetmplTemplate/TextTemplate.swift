@@ -35,6 +35,9 @@ public struct TextTemplate: Sendable {
     /// Templates declared with `define` or `block`, by name.
     public let definitions: [String: [Node]]
     let source: [UInt8]
+    /// `root` and `definitions` as the executor walks them.
+    let rootSteps: StepList
+    let definitionSteps: [String: StepList]
     /// Deepest static nesting of blocks and parentheses.
     let maxNesting: Int
     /// Nesting that any thread's stack handles; deeper work moves to ``DeepStack``.
@@ -68,6 +71,8 @@ public struct TextTemplate: Sendable {
         case .success(let parser):
             self.root = parser.root
             self.definitions = parser.definitions
+            self.rootSteps = StepList(parser.root)
+            self.definitionSteps = parser.definitions.mapValues(StepList.init)
             self.maxNesting = parser.maxDepth
         case .failure(let error):
             throw TemplateError(kind: .parse, name: name, message: error.message, source: bytes, position: error.position)
@@ -86,9 +91,9 @@ public struct TextTemplate: Sendable {
     public func execute(data: TemplateValue = .noValue, environment: AnyObject? = nil) throws(TemplateError) -> [UInt8] {
         let ex = Executor(template: self, environment: environment)
         ex.output.reserveCapacity(4096)
-        let run = { [root] () -> Executor.Failure? in
+        let run = { [rootSteps] () -> Executor.Failure? in
             do throws(Executor.Failure) {
-                try ex.run(root, data: data)
+                try ex.run(rootSteps, data: data)
                 return nil
             } catch {
                 return error

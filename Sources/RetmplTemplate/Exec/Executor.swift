@@ -21,6 +21,11 @@ final class Executor {
         }
     }
 
+    /// Dot, borrowed: a pointer to a value that the caller keeps alive for the
+    /// call. ARC cannot prove that an element of a list outlives a call, so
+    /// passing `.` by value cost a retain/release pair at every step.
+    typealias Dot = UnsafePointer<TemplateValue>
+
     /// Loop control travels as a value, not as an exception.
     enum Control { case normal, breakLoop, continueLoop }
 
@@ -58,13 +63,13 @@ final class Executor {
         self.environment = environment
     }
 
-    func run(_ nodes: [Node], data: TemplateValue) throws(Failure) {
+    func run(_ list: StepList, data: TemplateValue) throws(Failure) {
         vars = [("$", data)]
-        _ = try walkList(nodes, dot: data)
+        _ = try withUnsafePointer(to: data) { dot throws(Failure) in try walkList(list.steps, dot: dot) }
     }
 
     func executeNested(name: String, data: TemplateValue) throws -> String {
-        guard let body = template.definitions[name] else {
+        guard let body = template.definitionSteps[name] else {
             throw TemplateFunctionError("template: no template \(GoFormat.quote(name)) associated with template \(GoFormat.quote(template.name))")
         }
         let savedOutput = output
@@ -81,7 +86,7 @@ final class Executor {
             throw TemplateFunctionError("exceeded maximum template depth (\(Executor.maxTemplateDepth))")
         }
         do {
-            _ = try walkList(body, dot: data)
+            _ = try withUnsafePointer(to: data) { dot throws(Failure) in try walkList(body.steps, dot: dot) }
         } catch {
             throw TemplateFunctionError(error.message)
         }
@@ -90,37 +95,33 @@ final class Executor {
 
     // MARK: - statements
 
-    private func walkList(_ nodes: [Node], dot: TemplateValue) throws(Failure) -> Control {
+    private func walkList(_ steps: [Step], dot: Dot) throws(Failure) -> Control {
         var i = 0
-        while i < nodes.count {
-            let c = try walk(nodes[i], dot: dot)
+        while i < steps.count {
+            let c = try walk(steps[i], dot: dot)
             if c != .normal { return c }
             i += 1
         }
         return .normal
     }
 
-    private func walk(_ node: Node, dot: TemplateValue) throws(Failure) -> Control {
-        switch node {
+    private func walk(_ step: Step, dot: Dot) throws(Failure) -> Control {
+        switch step {
         case .text(let t):
-            output.append(contentsOf: t.bytes)
+            t._withUnsafeGuaranteedRef { t in t.bytes.withUnsafeBufferPointer { output.append(contentsOf: $0) } }
         case .action(let a):
-            if let names = a.simpleField, case .record(let rec) = dot, let v = fastField(rec, names) {
-                try printValue(v, at: a.pipe)
+            return try Executor.guaranteed(a) { a throws(Failure) in try walkAction(a, dot: dot) }
+        case .ifNode(let b):
+            return try Executor.guaranteed(b) { b throws(Failure) in try walkIfOrWith(b, isWith: false, dot: dot) }
+        case .with(let b):
+            return try Executor.guaranteed(b) { b throws(Failure) in try walkIfOrWith(b, isWith: true, dot: dot) }
+        case .range(let b):
+            return try Executor.guaranteed(b) { b throws(Failure) in try walkRange(b, dot: dot) }
+        case .template(let t):
+            return try Executor.guaranteed(t) { t throws(Failure) in
+                try walkTemplate(t, dot: dot)
                 return .normal
             }
-            let value = try evalPipeline(a.pipe, dot: dot)
-            if a.pipe.declarations.isEmpty {
-                try printValue(value, at: a.pipe)
-            }
-        case .ifNode(let b):
-            return try walkIfOrWith(b, isWith: false, dot: dot)
-        case .with(let b):
-            return try walkIfOrWith(b, isWith: true, dot: dot)
-        case .range(let b):
-            return try walkRange(b, dot: dot)
-        case .template(let t):
-            try walkTemplate(t, dot: dot)
         case .breakNode:
             return .breakLoop
         case .continueNode:
@@ -129,39 +130,67 @@ final class Executor {
         return .normal
     }
 
-    private func walkIfOrWith(_ b: BranchNode, isWith: Bool, dot: TemplateValue) throws(Failure) -> Control {
+    /// Runs `body` with the node behind `ref`, without retaining it (the
+    /// template's tree keeps it alive).
+    @inline(__always)
+    private static func guaranteed<Object: AnyObject>(
+        _ ref: Unmanaged<Object>, _ body: (Object) throws(Failure) -> Control
+    ) throws(Failure) -> Control {
+        let result: Result<Control, Failure> = ref._withUnsafeGuaranteedRef { object in
+            do throws(Failure) { return .success(try body(object)) } catch { return .failure(error) }
+        }
+        return try result.get()
+    }
+
+    private func walkAction(_ a: ActionNode, dot: Dot) throws(Failure) -> Control {
+        if let names = a.simpleField, printField(dot, names) {
+            return .normal
+        }
+        let value = try evalPipeline(a.pipe, dot: dot)
+        if a.pipe.declarations.isEmpty {
+            try printValue(value, at: a.pipe)
+        }
+        return .normal
+    }
+
+    private func walkIfOrWith(_ b: BranchNode, isWith: Bool, dot: Dot) throws(Failure) -> Control {
         try enter(at: b.position)
         defer { nesting -= 1 }
         let mark = vars.count
         defer { if vars.count > mark { vars.removeSubrange(mark...) } }
         let value = try evalPipeline(b.pipe, dot: dot)
         if value.isTrue {
-            return try walkList(b.list, dot: isWith ? value : dot)
-        } else if let e = b.elseList {
+            if isWith {
+                return try withUnsafePointer(to: value) { v throws(Failure) in try walkList(b.steps, dot: v) }
+            }
+            return try walkList(b.steps, dot: dot)
+        } else if let e = b.elseSteps {
             return try walkList(e, dot: dot)
         }
         return .normal
     }
 
-    private func walkRange(_ r: BranchNode, dot: TemplateValue) throws(Failure) -> Control {
+    private func walkRange(_ r: BranchNode, dot: Dot) throws(Failure) -> Control {
         try enter(at: r.position)
         defer { nesting -= 1 }
         let outer = vars.count
-        defer { vars.removeSubrange(outer...) }
+        defer { if vars.count > outer { vars.removeSubrange(outer...) } }
         let value = try evalPipeline(r.pipe, dot: dot)
         let decls = r.pipe.declarations
         let mark = vars.count
 
         // The common shape, `range` over a slice without variables: a tight loop.
         if decls.isEmpty, case .list(let l) = value, !l.elements.isEmpty {
-            let elements = l.elements
-            let body = r.list
-            var i = 0
-            while i < elements.count {
-                let c = try walkList(body, dot: elements[i])
-                if vars.count > mark { vars.removeSubrange(mark...) }
-                if c == .breakLoop { break }
-                i += 1
+            let body = r.steps
+            try l.elements.withUnsafeBufferPointer { elements throws(Failure) in
+                guard let base = elements.baseAddress else { return }
+                var i = 0
+                while i < elements.count {
+                    let c = try walkList(body, dot: base + i)
+                    if vars.count > mark { vars.removeSubrange(mark...) }
+                    if c == .breakLoop { break }
+                    i += 1
+                }
             }
             return .normal
         }
@@ -187,7 +216,7 @@ final class Executor {
                 }
             }
             defer { if vars.count > mark { vars.removeSubrange(mark...) } }
-            let c = try walkList(r.list, dot: element)
+            let c = try withUnsafePointer(to: element) { e throws(Failure) in try walkList(r.steps, dot: e) }
             return c != .breakLoop
         }
 
@@ -243,14 +272,14 @@ final class Executor {
         default:
             throw fail("range can't iterate over \(GoFormat.sprint([value]))", at: r.position)
         }
-        if !ran, let e = r.elseList {
+        if !ran, let e = r.elseSteps {
             return try walkList(e, dot: dot)
         }
         return .normal
     }
 
-    private func walkTemplate(_ t: TemplateCallNode, dot: TemplateValue) throws(Failure) {
-        guard let body = template.definitions[t.name] else {
+    private func walkTemplate(_ t: TemplateCallNode, dot: Dot) throws(Failure) {
+        guard let body = template.definitionSteps[t.name] else {
             throw fail("template \(GoFormat.quote(t.name)) not defined", at: t.position)
         }
         try enter(at: t.position)
@@ -259,22 +288,50 @@ final class Executor {
         let saved = vars
         vars = [("$", newDot)]
         defer { vars = saved }
-        _ = try walkList(body, dot: newDot)
+        _ = try withUnsafePointer(to: newDot) { d throws(Failure) in try walkList(body.steps, dot: d) }
     }
 
     /// `.A.B` through plain struct fields, or nil to take the general path
     /// (maps, methods, nil pointers and errors all go the long way).
-    private func fastField(_ record: TemplateRecord, _ names: [FieldName]) -> TemplateValue? {
-        var rec = record
-        var i = 0
-        while true {
-            let type = rec.type
-            guard !type.hasMethods, let idx = type.fieldIndex(names[i]) else { return nil }
-            let v = rec.fields[idx]
-            i += 1
-            if i == names.count { return v }
-            guard case .record(let next) = v else { return nil }
-            rec = next
+    private func fastField(_ dot: Dot, _ names: [FieldName]) -> TemplateValue? {
+        guard case .record(let record) = dot.pointee else { return nil }
+        return record.fields.withUnsafeBufferPointer { fields in
+            fieldSlot(record.type, fields, names, 0) { $0.pointee }
+        }
+    }
+
+    /// Prints `.A.B` through plain struct fields without copying the value,
+    /// or returns false to take the general path.
+    private func printField(_ dot: Dot, _ names: [FieldName]) -> Bool {
+        guard case .record(let record) = dot.pointee else { return false }
+        return record.fields.withUnsafeBufferPointer { fields in
+            fieldSlot(record.type, fields, names, 0) { slot in
+                switch slot.pointee {
+                case .string(let s): GoFormat.appendUTF8(s, to: &output)
+                case .int(let v, _): appendInt(v)
+                case .bool(let b): output.append(contentsOf: b ? Executor.trueBytes : Executor.falseBytes)
+                default: return false
+                }
+                return true
+            } ?? false
+        }
+    }
+
+    private static let trueBytes: [UInt8] = Array("true".utf8)
+    private static let falseBytes: [UInt8] = Array("false".utf8)
+
+    /// Follows `names[at...]` from a struct's fields to the slot of the last
+    /// one and hands it to `body`; nil when a step is not a plain struct field.
+    private func fieldSlot<R>(
+        _ type: RecordType, _ fields: UnsafeBufferPointer<TemplateValue>, _ names: [FieldName], _ at: Int,
+        _ body: (UnsafePointer<TemplateValue>) -> R?
+    ) -> R? {
+        guard !type.hasMethods, let idx = type.fieldIndex(names[at]), let base = fields.baseAddress else { return nil }
+        let slot = base + idx
+        if at + 1 == names.count { return body(slot) }
+        guard case .record(let next) = slot.pointee else { return nil }
+        return next.fields.withUnsafeBufferPointer { nextFields in
+            fieldSlot(next.type, nextFields, names, at + 1, body)
         }
     }
 
@@ -355,7 +412,7 @@ final class Executor {
         Failure(message: message, position: position, context: context)
     }
 
-    func evalPipeline(_ pipe: PipeNode, dot: TemplateValue) throws(Failure) -> TemplateValue {
+    func evalPipeline(_ pipe: PipeNode, dot: Dot) throws(Failure) -> TemplateValue {
         var value: TemplateValue? = nil
         for cmd in pipe.commands {
             var v = try evalCommand(cmd, dot: dot, final: value)
@@ -380,14 +437,14 @@ final class Executor {
         }
     }
 
-    private func evalCommand(_ cmd: CommandNode, dot: TemplateValue, final: TemplateValue?) throws(Failure) -> TemplateValue {
+    private func evalCommand(_ cmd: CommandNode, dot: Dot, final: TemplateValue?) throws(Failure) -> TemplateValue {
         let first = cmd.arguments[0]
         switch first {
         case .field(let p, let names):
-            if final == nil, cmd.arguments.count == 1, case .record(let rec) = dot, let v = fastField(rec, names) {
+            if final == nil, cmd.arguments.count == 1, let v = fastField(dot, names) {
                 return v
             }
-            return try evalFieldChain(dot: dot, receiver: dot, names: names, args: cmd.arguments, final: final, at: p, node: first)
+            return try evalFieldChain(dot: dot, receiver: dot.pointee, names: names, args: cmd.arguments, final: final, at: p, node: first)
         case .chain(let p, let base, let names):
             if case .nilLiteral = base { throw fail("indirection through explicit nil in \(first)", at: p) }
             let receiver = try evalArgument(base, type: nil, dot: dot)
@@ -399,7 +456,7 @@ final class Executor {
             try enter(at: pipe.position)
             defer { nesting -= 1 }
             let mark = vars.count
-            defer { vars.removeSubrange(mark...) }
+            defer { if vars.count > mark { vars.removeSubrange(mark...) } }
             return try evalPipeline(pipe, dot: dot)
         case .variable(let p, let name, let names):
             let value = try varValue(name, at: p)
@@ -413,7 +470,7 @@ final class Executor {
             return .bool(b)
         case .dot(let p):
             try notAFunction(cmd.arguments, final: final, at: p)
-            return dot
+            return dot.pointee
         case .nilLiteral(let p):
             try notAFunction(cmd.arguments, final: final, at: p)
             throw fail("nil is not a command", at: p)
@@ -437,7 +494,7 @@ final class Executor {
     // MARK: - fields
 
     private func evalFieldChain(
-        dot: TemplateValue, receiver: TemplateValue, names: [FieldName], args: [Operand], final: TemplateValue?,
+        dot: Dot, receiver: TemplateValue, names: [FieldName], args: [Operand], final: TemplateValue?,
         at p: Int, node: Operand
     ) throws(Failure) -> TemplateValue {
         var r = receiver
@@ -449,7 +506,7 @@ final class Executor {
     }
 
     private func evalField(
-        dot: TemplateValue, name field: FieldName, receiver: TemplateValue, args: [Operand], final: TemplateValue?,
+        dot: Dot, name field: FieldName, receiver: TemplateValue, args: [Operand], final: TemplateValue?,
         at p: Int, node: Operand
     ) throws(Failure) -> TemplateValue {
         let name = field.name
@@ -517,7 +574,7 @@ final class Executor {
     // MARK: - calls
 
     private func evalCall(
-        _ f: TemplateFunction, args: [Operand], final: TemplateValue?, dot: TemplateValue, at p: Int, node: Site,
+        _ f: TemplateFunction, args: [Operand], final: TemplateValue?, dot: Dot, at p: Int, node: Site,
         receiverMethod: Bool = false
     ) throws(Failure) -> TemplateValue {
         let given = max(0, args.count - 1) + (final == nil ? 0 : 1)
@@ -561,7 +618,9 @@ final class Executor {
             argv = argPool.removeLast()
         }
         defer {
-            argv.removeAll(keepingCapacity: true)
+            // Element by element: removeAll(keepingCapacity:) takes the generic
+            // replaceSubrange path, a measurable cost for one or two arguments.
+            while !argv.isEmpty { argv.removeLast() }
             if argPool.count < 32 { argPool.append(argv) }
         }
         let raw = f.takesRawValues
@@ -648,22 +707,22 @@ final class Executor {
     }
 
     /// Go's `evalArg`: evaluates `arg` for a parameter of `type` (nil: `reflect.Value`, taken as is).
-    private func evalArgument(_ arg: Operand, type: GoType?, dot: TemplateValue) throws(Failure) -> TemplateValue {
+    private func evalArgument(_ arg: Operand, type: GoType?, dot: Dot) throws(Failure) -> TemplateValue {
         func check(_ v: TemplateValue, _ p: Int) throws(Failure) -> TemplateValue {
             guard let t = type else { return v }
             return try validate(v, type: t, at: p)
         }
         switch arg {
         case .dot(let p):
-            return try check(dot, p)
+            return try check(dot.pointee, p)
         case .nilLiteral(let p):
             guard let t = type else { return .noValue }  // reflect.Value can hold nil
             if t == .interface { return .noValue }
             if t.canBeNil { return .null(t) }
             throw fail("cannot assign nil to \(t)", at: p)
         case .field(let p, let names):
-            if case .record(let rec) = dot, let v = fastField(rec, names) { return try check(v, p) }
-            return try check(evalFieldChain(dot: dot, receiver: dot, names: names, args: [], final: nil, at: p, node: arg), p)
+            if let v = fastField(dot, names) { return try check(v, p) }
+            return try check(evalFieldChain(dot: dot, receiver: dot.pointee, names: names, args: [], final: nil, at: p, node: arg), p)
         case .variable(let p, let name, let names):
             let v = try varValue(name, at: p)
             if names.isEmpty { return try check(v, p) }
@@ -672,7 +731,7 @@ final class Executor {
             try enter(at: pipe.position)
             defer { nesting -= 1 }
             let mark = vars.count
-            defer { vars.removeSubrange(mark...) }
+            defer { if vars.count > mark { vars.removeSubrange(mark...) } }
             return try check(evalPipeline(pipe, dot: dot), pipe.position)
         case .identifier(let p, let f):
             return try check(evalCall(f, args: [], final: nil, dot: dot, at: p, node: .operand(arg)), p)

@@ -42,6 +42,44 @@ public enum Node: Sendable, CustomStringConvertible {
     }
 }
 
+/// A statement as the executor walks it: a ``Node`` whose payload is not
+/// reference counted. The tree owns every node for the template's lifetime,
+/// and the executor reaches a payload through `_withUnsafeGuaranteedRef`, so
+/// visiting a node costs no retain/release pair (a fifth of a large render).
+enum Step: @unchecked Sendable {
+    case text(Unmanaged<TextNode>)
+    case action(Unmanaged<ActionNode>)
+    case ifNode(Unmanaged<BranchNode>)
+    case range(Unmanaged<BranchNode>)
+    case with(Unmanaged<BranchNode>)
+    case template(Unmanaged<TemplateCallNode>)
+    case breakNode
+    case continueNode
+
+    init(_ node: Node) {
+        switch node {
+        case .text(let t): self = .text(.passUnretained(t))
+        case .action(let a): self = .action(.passUnretained(a))
+        case .ifNode(let b): self = .ifNode(.passUnretained(b))
+        case .range(let b): self = .range(.passUnretained(b))
+        case .with(let b): self = .with(.passUnretained(b))
+        case .template(let t): self = .template(.passUnretained(t))
+        case .breakNode: self = .breakNode
+        case .continueNode: self = .continueNode
+        }
+    }
+}
+
+/// A node list with its steps; holding the nodes keeps the steps valid.
+struct StepList: Sendable {
+    let nodes: [Node]
+    let steps: [Step]
+    init(_ nodes: [Node]) {
+        self.nodes = nodes
+        self.steps = nodes.map(Step.init)
+    }
+}
+
 /// Literal text, copied to the output as bytes.
 public final class TextNode: Sendable {
     public let position: Int
@@ -77,11 +115,16 @@ public final class BranchNode: Sendable {
     public let pipe: PipeNode
     public let list: [Node]
     public let elseList: [Node]?
+    /// `list` and `elseList` as the executor walks them.
+    let steps: [Step]
+    let elseSteps: [Step]?
     init(position: Int, pipe: PipeNode, list: [Node], elseList: [Node]?) {
         self.position = position
         self.pipe = pipe
         self.list = list
         self.elseList = elseList
+        self.steps = list.map(Step.init)
+        self.elseSteps = elseList.map { $0.map(Step.init) }
     }
 
     func render(_ keyword: String) -> String {
