@@ -142,6 +142,25 @@ final class Executor {
         return try result.get()
     }
 
+    /// Calls `body` with each node of `nodes`, without retaining it: ARC
+    /// retains an element loaded from an array around any call that could
+    /// change the executor, though the tree keeps every node alive.
+    @inline(__always)
+    private static func forEachBorrowed<Object: AnyObject>(
+        _ nodes: [Object], _ body: (Object) throws(Failure) -> Void
+    ) throws(Failure) {
+        let result: Result<Void, Failure> = nodes.withUnsafeBufferPointer { buffer in
+            for i in buffer.indices {
+                let r: Result<Void, Failure> = Unmanaged.passUnretained(buffer[i])._withUnsafeGuaranteedRef { node in
+                    do throws(Failure) { return .success(try body(node)) } catch { return .failure(error) }
+                }
+                if case .failure = r { return r }
+            }
+            return .success(())
+        }
+        try result.get()
+    }
+
     private func walkAction(_ a: ActionNode, dot: Dot) throws(Failure) -> Control {
         if let names = a.simpleField, printField(dot, names) {
             return .normal
@@ -158,6 +177,11 @@ final class Executor {
         defer { nesting -= 1 }
         let mark = vars.count
         defer { if vars.count > mark { vars.removeSubrange(mark...) } }
+        if !isWith, let condition = b.condition, let truth = test(condition, dot: dot) {
+            if truth { return try walkList(b.steps, dot: dot) }
+            if let e = b.elseSteps { return try walkList(e, dot: dot) }
+            return .normal
+        }
         let value = try evalPipeline(b.pipe, dot: dot)
         if value.isTrue {
             if isWith {
@@ -317,6 +341,32 @@ final class Executor {
         }
     }
 
+    /// Tests a condition on dot's fields in place, or returns nil when the
+    /// field is not a plain value of the right kind (the general path then
+    /// gives Go's result or error).
+    private func test(_ condition: Condition, dot: Dot) -> Bool? {
+        guard case .record(let record) = dot.pointee else { return nil }
+        switch condition {
+        case .field(let names):
+            return record.fields.withUnsafeBufferPointer { fields in
+                fieldSlot(record.type, fields, names, 0) { slot -> Bool? in
+                    switch slot.pointee {
+                    case .string, .bool, .int, .uint, .float, .list, .map, .record: return slot.pointee.isTrue
+                    default: return nil
+                    }
+                } ?? nil
+            }
+        case .compare(let equal, let names, let literal):
+            return record.fields.withUnsafeBufferPointer { fields in
+                fieldSlot(record.type, fields, names, 0) { slot -> Bool? in
+                    guard case .string(var s) = slot.pointee else { return nil }
+                    let same = s.withUTF8 { $0.elementsEqual(literal) }
+                    return same == equal
+                } ?? nil
+            }
+        }
+    }
+
     private static let trueBytes: [UInt8] = Array("true".utf8)
     private static let falseBytes: [UInt8] = Array("false".utf8)
 
@@ -414,7 +464,7 @@ final class Executor {
 
     func evalPipeline(_ pipe: PipeNode, dot: Dot) throws(Failure) -> TemplateValue {
         var value: TemplateValue? = nil
-        for cmd in pipe.commands {
+        try Executor.forEachBorrowed(pipe.commands) { cmd throws(Failure) in
             var v = try evalCommand(cmd, dot: dot, final: value)
             // Go digs into interface{} values here: a nil interface becomes no value.
             if case .null(.interface) = v { v = .noValue }

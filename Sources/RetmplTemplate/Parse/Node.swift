@@ -118,6 +118,8 @@ public final class BranchNode: Sendable {
     /// `list` and `elseList` as the executor walks them.
     let steps: [Step]
     let elseSteps: [Step]?
+    /// The pipeline, when it is a condition the executor tests in place.
+    let condition: Condition?
     init(position: Int, pipe: PipeNode, list: [Node], elseList: [Node]?) {
         self.position = position
         self.pipe = pipe
@@ -125,12 +127,43 @@ public final class BranchNode: Sendable {
         self.elseList = elseList
         self.steps = list.map(Step.init)
         self.elseSteps = elseList.map { $0.map(Step.init) }
+        self.condition = Condition(pipe)
     }
 
     func render(_ keyword: String) -> String {
         var s = "{{\(keyword) \(pipe)}}" + list.map(\.description).joined()
         if let e = elseList { s += "{{else}}" + e.map(\.description).joined() }
         return s + "{{end}}"
+    }
+}
+
+/// The commonest conditions, `.A.B` and `eq .A.B "text"` (or `ne`), in a
+/// form the executor tests without evaluating a pipeline. It applies only
+/// when the field holds a plain value of the literal's kind; anything else
+/// (errors included) takes the general path.
+enum Condition: Sendable {
+    /// `.A.B`: its truth.
+    case field([FieldName])
+    /// `eq .A.B "text"`, `ne .A.B "text"` (either order): `equal` is the
+    /// result when the field's bytes equal the literal's.
+    case compare(equal: Bool, names: [FieldName], literal: [UInt8])
+
+    init?(_ pipe: PipeNode) {
+        guard pipe.declarations.isEmpty, pipe.commands.count == 1 else { return nil }
+        let args = pipe.commands[0].arguments
+        if args.count == 1, case .field(_, let names) = args[0] {
+            self = .field(names)
+            return
+        }
+        guard args.count == 3, case .identifier(_, let f) = args[0], case .compare(let op)? = f.builtin,
+            op == .eq || op == .ne
+        else { return nil }
+        switch (args[1], args[2]) {
+        case (.field(_, let names), .string(_, _, .string(let text))), (.string(_, _, .string(let text)), .field(_, let names)):
+            self = .compare(equal: op == .eq, names: names, literal: Array(text.utf8))
+        default:
+            return nil
+        }
     }
 }
 
