@@ -1,0 +1,54 @@
+import Foundation
+import RetmplRuntime
+import RetmplRegistry
+import RetmplTemplate
+
+/// Where the synthetic registry's memory goes: each stage decodes every
+/// service's answer and keeps what that stage keeps, reporting malloc's
+/// in-use bytes (`mallinfo2`) and RSS.
+///
+///   retmpl-bench memprobe [SERVICES] [INSTANCES]
+enum MemoryProbe {
+    static func heap() -> Double { Double(ProcessMemory.heapInUse) / 1_048_576 }
+
+    static func run(_ args: [String]) -> Int32 {
+        let services = args.count > 0 ? Int(args[0]) ?? 10_000 : 10_000
+        let instances = args.count > 1 ? Int(args[1]) ?? 10 : 10
+        print("sizes: TemplateValue \(MemoryLayout<TemplateValue>.size)/\(MemoryLayout<TemplateValue>.stride), GoType \(MemoryLayout<GoType>.size), JSONValue \(MemoryLayout<JSONValue>.stride)")
+        let dependencies = (0..<services).map { Dependency(.healthService(.init(name: "svc-\($0)"))) }
+        let bodies = dependencies.map { Array(SyntheticBench.Reader.body($0, services: services, instances: instances).utf8) }
+        let bodyBytes = bodies.reduce(0) { $0 + $1.count }
+        print(String(format: "bodies: %.1f MB of JSON (%d B per instance)", Double(bodyBytes) / 1_048_576, bodyBytes / max(1, services * instances)))
+        func stage<T>(_ name: String, _ make: (Dependency, [UInt8]) throws -> T) rethrows {
+            let h0 = heap(), r0 = LiveBench.memory().rss
+            var kept: [T] = []
+            kept.reserveCapacity(services)
+            for (d, b) in zip(dependencies, bodies) { kept.append(try make(d, b)) }
+            let h1 = heap(), r1 = LiveBench.memory().rss
+            print(String(format: "%@: heap +%.1f MB (%.0f B per instance), RSS +%.1f MB", name, h1 - h0, (h1 - h0) * 1_048_576 / Double(services * instances), r1 - r0))
+            withExtendedLifetime(kept) {}
+            kept = []
+            print(String(format: "  after release: heap %.1f MB, RSS %.1f MB", heap(), LiveBench.memory().rss))
+        }
+        do {
+            try stage("JSONValue tree") { _, b in try JSONValue.parse(bytes: b) }
+            try stage("decoded template values") { d, b in try ConsulAnswer.decode(for: d.query, body: b).value }
+            try stage("packed values") { d, b in try ConsulAnswer.decode(for: d.query, body: b).value.map(PackedValue.init) }
+            let values = try zip(dependencies, bodies).map { d, b in try ConsulAnswer.decode(for: d.query, body: b).value }
+            var t = ContinuousClock.now
+            let packed = values.map { $0.map(PackedValue.init) }
+            print(String(format: "pack: %.1f ms", LiveBench.milliseconds(ContinuousClock.now - t)))
+            t = ContinuousClock.now
+            var count = 0
+            for p in packed { if case .list(let l)? = p?.value { count += l.elements.count } }
+            print(String(format: "rebuild: %.1f ms (%d instances)", LiveBench.milliseconds(ContinuousClock.now - t), count))
+            t = ContinuousClock.now
+            for (d, b) in zip(dependencies, bodies) { _ = try ConsulAnswer.decode(for: d.query, body: b) }
+            print(String(format: "decode: %.1f ms", LiveBench.milliseconds(ContinuousClock.now - t)))
+        } catch {
+            print("memprobe: \(error)")
+            return 1
+        }
+        return 0
+    }
+}
