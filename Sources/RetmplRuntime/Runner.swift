@@ -349,7 +349,7 @@ public actor Runner {
             // renders at once (it may make the missing data unnecessary).
             let missing = Set(templates[i].missing)
             if !templates[i].changedAll, templates[i].changed.isSubset(of: missing),
-               missing.contains(where: { brain.recall($0) == nil }) {
+               missing.contains(where: { !brain.has($0) }) {
                 continue
             }
             templates[i].changed.removeAll()
