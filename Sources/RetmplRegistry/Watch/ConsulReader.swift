@@ -28,9 +28,17 @@ public struct ConsulReader: RegistryReader {
         let response = try await client.get(
             path: plan.path, query: plan.parameters, index: plan.blocks ? index : nil,
             wait: plan.blocks && index != nil ? wait : nil, stale: stale)
+        return try answer(query, response, blocks: plan.blocks)
+    }
+
+    /// The decoded answer. Kept out of line: what an async function inlines
+    /// lives in its task-allocated frame, which stays allocated while the
+    /// read is parked (one per watch).
+    @inline(never)
+    private func answer(_ query: Dependency.Query, _ response: ConsulResponse, blocks: Bool) throws -> RegistryAnswer {
         let (value, print) = try ConsulAnswer.decode(for: query, body: response.body, exists: response.exists)
         return RegistryAnswer(
-            value: value, index: plan.blocks ? (response.index ?? 1) : nil, fingerprint: print,
+            value: value, index: blocks ? (response.index ?? 1) : nil, fingerprint: print,
             lastContact: response.lastContact, pollInterval: catalogPollInterval)
     }
 
@@ -41,6 +49,7 @@ public struct ConsulReader: RegistryReader {
         _ = try await client.get(path: "/v1/status/leader")
     }
 
+    @inline(never)
     private func readFile(_ path: String) throws -> RegistryAnswer {
         guard let data = FileManager.default.contents(atPath: path) else {
             // Not there yet: missing, not an error, so the pass waits for it.
