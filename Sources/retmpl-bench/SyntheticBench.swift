@@ -21,16 +21,18 @@ enum SyntheticBench {
         let instances: Int
 
         func read(_ dependency: Dependency, index: UInt64?, wait: Duration, stale: Bool) async throws -> RegistryAnswer {
-            if index != nil {
-                try await Task.sleep(for: wait)
-                return try await read(dependency, index: nil, wait: wait, stale: stale)
-            }
-            if let delay = ProcessInfo.processInfo.environment["RETMPL_SYNTHETIC_DELAY_MS"].flatMap(Int.init) {
+            // Nothing changes: a blocking read waits out `wait`, then answers the same.
+            if index != nil { try await Task.sleep(for: wait) }
+            if let delay = Self.delay {
                 // One answer at a time, as a single-threaded registry serves them.
-                try await SerialRegistry.shared.serve(after: .milliseconds(delay))
+                try await SerialRegistry.shared.serve(after: delay)
             }
             return try answer(dependency)
         }
+
+        /// `RETMPL_SYNTHETIC_DELAY_MS`: how long the registry takes per answer.
+        static let delay: Duration? = ProcessInfo.processInfo.environment["RETMPL_SYNTHETIC_DELAY_MS"]
+            .flatMap(Int.init).map { .milliseconds($0) }
 
         /// The decoded answer (synchronous: a parked read's frame stays small, as a real client's).
         @inline(never)

@@ -24,11 +24,17 @@ public struct ConsulReader: RegistryReader {
             // `node` with no name is the agent's own node.
             query = .catalogNode(name: try await agentNode.get(client), scope: scope)
         }
-        guard let plan = ConsulQueryPlan(query) else { throw ConsulAnswerError(query: query, message: "not a Consul query") }
+        let plan = try Self.plan(query)
         let response = try await client.get(
             path: plan.path, query: plan.parameters, index: plan.blocks ? index : nil,
             wait: plan.blocks && index != nil ? wait : nil, stale: stale)
         return try answer(query, response, blocks: plan.blocks)
+    }
+
+    @inline(never)
+    private static func plan(_ query: Dependency.Query) throws -> ConsulQueryPlan {
+        guard let plan = ConsulQueryPlan(query) else { throw ConsulAnswerError(query: query, message: "not a Consul query") }
+        return plan
     }
 
     /// The decoded answer. Kept out of line: what an async function inlines
@@ -67,6 +73,7 @@ private final class AgentNodeName: @unchecked Sendable {
     private let lock = NSLock()
     private var name: String?
 
+    @inline(never)
     func get(_ client: ConsulClient) async throws -> String {
         if let cached = lock.withLock({ name }) { return cached }
         let response = try await client.get(path: "/v1/agent/self")
