@@ -1,6 +1,7 @@
 import Foundation
 import RetmplRuntime
 import RetmplRegistry
+import RetmplFunctions
 import RetmplTemplate
 
 /// Where the synthetic registry's memory goes: each stage decodes every
@@ -45,10 +46,45 @@ enum MemoryProbe {
             t = ContinuousClock.now
             for (d, b) in zip(dependencies, bodies) { _ = try ConsulAnswer.decode(for: d.query, body: b) }
             print(String(format: "decode: %.1f ms", LiveBench.milliseconds(ContinuousClock.now - t)))
+            // The scale template rendered from plain values and from packed ones (rebuilt per render).
+            let catalog = Dependency(.catalogServices(Dependency.Scope()))
+            let catalogValue = try ConsulAnswer.decode(
+                for: catalog.query, body: Array(SyntheticBench.Reader.body(catalog, services: services, instances: instances).utf8)).value
+            let renderer = try TemplateRenderer(source: ScaleBench.template, name: "scale.ctmpl")
+            let plain = Source(values: Dictionary(uniqueKeysWithValues: zip(dependencies, values)), catalog: (catalog, catalogValue))
+            let rebuilt = Source(packed: Dictionary(uniqueKeysWithValues: zip(dependencies, packed)), catalog: (catalog, catalogValue))
+            for (name, source) in [("plain", plain), ("packed", rebuilt), ("plain", plain), ("packed", rebuilt)] {
+                t = ContinuousClock.now
+                let result = renderer.render(source: source)
+                guard case .rendered(let bytes) = result.outcome else { print("render: not rendered"); return 1 }
+                print(String(format: "render from %@ values: %.1f ms (%d bytes)", name, LiveBench.milliseconds(ContinuousClock.now - t), bytes.count))
+            }
         } catch {
             print("memprobe: \(error)")
             return 1
         }
         return 0
     }
+}
+
+/// A data source over decoded (or packed) answers, for the render timings.
+private final class Source: DataSource {
+    let values: [Dependency: TemplateValue?]
+    let packed: [Dependency: PackedValue?]
+    let catalog: (Dependency, TemplateValue?)
+
+    init(values: [Dependency: TemplateValue?] = [:], packed: [Dependency: PackedValue?] = [:], catalog: (Dependency, TemplateValue?)) {
+        self.values = values
+        self.packed = packed
+        self.catalog = catalog
+    }
+
+    func recall(_ dependency: Dependency) -> TemplateValue? {
+        if dependency == catalog.0 { return catalog.1 }
+        if let v = values[dependency] { return v }
+        return packed[dependency]??.value
+    }
+
+    func environmentValue(_ name: String) -> String? { nil }
+    var now: Timestamp { Timestamp(seconds: 0) }
 }
