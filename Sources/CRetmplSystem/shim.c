@@ -15,3 +15,19 @@ int cretmpl_limit_malloc_arenas(int count) {
     return 0;
 #endif
 }
+
+size_t cretmpl_malloc_in_use(void) {
+#if defined(__GLIBC__)
+    return mallinfo2().uordblks;
+#else
+    return 0;
+#endif
+}
+
+int cretmpl_malloc_trim(void) {
+#if defined(__GLIBC__)
+    return malloc_trim(0);
+#else
+    return 0;
+#endif
+}

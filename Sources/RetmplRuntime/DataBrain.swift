@@ -6,8 +6,9 @@ import Foundation
 /// watches delivered, or a whole snapshot. Templates render against it.
 final class DataBrain: DataSource, @unchecked Sendable {
     private let lock = NSLock()
-    /// Delivered data; an inner nil means "answered, does not exist".
-    private var values: [Dependency: TemplateValue?] = [:]
+    /// Delivered data, packed (it waits between renders, which are rare);
+    /// nil data means "answered, does not exist".
+    private var values: [Dependency: Entry] = [:]
     private var snapshot: SnapshotSource?
     private let processEnvironment: [String: String]
 
@@ -19,7 +20,15 @@ final class DataBrain: DataSource, @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if let snapshot { return snapshot.recall(dependency) }
-        return values[dependency] ?? nil
+        return values[dependency]?.value
+    }
+
+    /// True when data for `dependency` has arrived (without rebuilding it).
+    func has(_ dependency: Dependency) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        if let snapshot { return snapshot.recall(dependency) != nil }
+        return values[dependency]?.data != nil
     }
 
     /// The snapshot's `env` first (so renders match `retmpl render`), then the process's.
@@ -34,8 +43,8 @@ final class DataBrain: DataSource, @unchecked Sendable {
         return Timestamp(seconds: Int64(ts.tv_sec), nanoseconds: Int32(ts.tv_nsec))
     }
 
-    func set(_ dependency: Dependency, _ value: TemplateValue?) {
-        lock.withLock { values[dependency] = .some(value) }
+    func set(_ dependency: Dependency, _ data: PackedValue?) {
+        lock.withLock { values[dependency] = Entry(data: data) }
     }
 
     func forget(_ dependency: Dependency) {
@@ -45,5 +54,32 @@ final class DataBrain: DataSource, @unchecked Sendable {
     func replace(with snapshot: Snapshot) {
         let source = SnapshotSource(snapshot: snapshot)
         lock.withLock { self.snapshot = source }
+    }
+}
+
+extension DataBrain {
+    /// One dependency's data (used under the brain's lock). The value last rebuilt is reused while anyone
+    /// still holds it, so a render that keeps `service "web"` in a variable
+    /// and asks again gets the same records (Go's pointer equality holds).
+    fileprivate final class Entry {
+        let data: PackedValue?
+        private weak var list: TemplateList?
+        private weak var record: TemplateRecord?
+
+        init(data: PackedValue?) { self.data = data }
+
+        /// Nil when the data does not exist (the pass waits for it).
+        var value: TemplateValue? {
+            if let list { return .list(list) }
+            if let record { return .record(record) }
+            guard let data else { return nil }
+            let value = data.value
+            switch value {
+            case .list(let l): list = l
+            case .record(let r): record = r
+            default: break
+            }
+            return value
+        }
     }
 }

@@ -349,7 +349,7 @@ public actor Runner {
             // renders at once (it may make the missing data unnecessary).
             let missing = Set(templates[i].missing)
             if !templates[i].changedAll, templates[i].changed.isSubset(of: missing),
-               missing.contains(where: { brain.recall($0) == nil }) {
+               missing.contains(where: { !brain.has($0) }) {
                 continue
             }
             templates[i].changed.removeAll()
@@ -424,12 +424,21 @@ public actor Runner {
 
     /// Publishes a complete rendering: dry-run print, sink, or check and
     /// atomic write. Nil when nothing changed or the write was refused.
+    /// `bytes` in a buffer of their size: a rendering's buffer grew by
+    /// doubling, and the last one published is kept until the next.
+    private static func exactCopy(_ bytes: [UInt8]) -> [UInt8] {
+        guard bytes.capacity - bytes.count > 4096 else { return bytes }
+        return [UInt8](unsafeUninitializedCapacity: bytes.count) { buffer, count in
+            count = buffer.initialize(fromContentsOf: bytes)
+        }
+    }
+
     private func publish(_ i: Int, _ bytes: [UInt8]) async -> Published? {
         let t = templates[i]
         if configuration.dry {
             templates[i].hasRendered = true
             guard t.lastPublished != bytes else { return nil }
-            templates[i].lastPublished = bytes
+            templates[i].lastPublished = Self.exactCopy(bytes)
             let name = t.config.destination.name
             if configuration.diff {
                 let current = FileManager.default.contents(atPath: name).map { String(decoding: $0, as: UTF8.self) } ?? ""
@@ -446,7 +455,7 @@ public actor Runner {
             templates[i].hasRendered = true
             guard t.lastPublished != bytes else { return nil }
             let previous = t.lastPublished
-            templates[i].lastPublished = bytes
+            templates[i].lastPublished = Self.exactCopy(bytes)
             await sink(bytes)
             emit(RuntimeEvent(.rendered, .info, template: t.name, "delivered \(bytes.count) bytes"))
             return Published(previous: previous)
@@ -454,7 +463,7 @@ public actor Runner {
             let previous = FileManager.default.contents(atPath: path).map { [UInt8]($0) }
             if previous == bytes {
                 templates[i].hasRendered = true
-                templates[i].lastPublished = bytes
+                templates[i].lastPublished = Self.exactCopy(bytes)
                 emit(RuntimeEvent(.unchanged, .debug, template: t.name, "unchanged"))
                 return nil
             }
@@ -474,7 +483,7 @@ public actor Runner {
                     outcome = try writer.write(bytes, to: path, options: t.config.writeOptions)
                 }
                 templates[i].hasRendered = true
-                templates[i].lastPublished = bytes
+                templates[i].lastPublished = Self.exactCopy(bytes)
                 let how = outcome == .writtenInPlace ? " (in place: the destination cannot be renamed over)" : ""
                 emit(RuntimeEvent(.rendered, .info, template: t.name, "wrote \(bytes.count) bytes\(how)"))
                 return Published(previous: previous)

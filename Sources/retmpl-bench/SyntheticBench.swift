@@ -21,10 +21,29 @@ enum SyntheticBench {
         let instances: Int
 
         func read(_ dependency: Dependency, index: UInt64?, wait: Duration, stale: Bool) async throws -> RegistryAnswer {
-            if index != nil {
-                try await Task.sleep(for: wait)
-                return try await read(dependency, index: nil, wait: wait, stale: stale)
+            // Nothing changes: a blocking read waits out `wait`, then answers the same.
+            if index != nil { try await Task.sleep(for: wait) }
+            if let delay = Self.delay {
+                // One answer at a time, as a single-threaded registry serves them.
+                try await SerialRegistry.shared.serve(after: delay)
             }
+            return try answer(dependency)
+        }
+
+        /// `RETMPL_SYNTHETIC_DELAY_MS`: how long the registry takes per answer.
+        static let delay: Duration? = ProcessInfo.processInfo.environment["RETMPL_SYNTHETIC_DELAY_MS"]
+            .flatMap(Int.init).map { .milliseconds($0) }
+
+        /// The decoded answer (synchronous: a parked read's frame stays small, as a real client's).
+        @inline(never)
+        private func answer(_ dependency: Dependency) throws -> RegistryAnswer {
+            let body = Self.body(dependency, services: services, instances: instances)
+            let decoded = try ConsulAnswer.decode(for: dependency.query, body: Array(body.utf8))
+            return RegistryAnswer(value: decoded.value, index: 1, fingerprint: decoded.fingerprint)
+        }
+
+        /// Consul's answer for `dependency` in the synthetic registry.
+        static func body(_ dependency: Dependency, services: Int, instances: Int) -> String {
             let body: String
             switch dependency.query {
             case .catalogServices:
@@ -39,12 +58,7 @@ enum SyntheticBench {
             default:
                 body = "null"
             }
-            if let delay = ProcessInfo.processInfo.environment["RETMPL_SYNTHETIC_DELAY_MS"].flatMap(Int.init) {
-                // One answer at a time, as a single-threaded registry serves them.
-                try await SerialRegistry.shared.serve(after: .milliseconds(delay))
-            }
-            let decoded = try ConsulAnswer.decode(for: dependency.query, body: Array(body.utf8))
-            return RegistryAnswer(value: decoded.value, index: 1, fingerprint: decoded.fingerprint)
+            return body
         }
 
         func probe() async throws {}
@@ -66,8 +80,13 @@ enum SyntheticBench {
             defer { task.cancel() }
             guard let first = await events.first(within: .seconds(600), where: { $0.0.kind == .rendered }) else { return 1 }
             let memory = LiveBench.memory()
-            print(String(format: "first render after %.1f s; RSS %.1f MB (before %.1f), peak %.1f MB; %d events",
-                         LiveBench.milliseconds(first.1 - t) / 1000, memory.rss, before.rss, memory.peak, events.count))
+            let heap = Double(ProcessMemory.heapInUse) / 1_048_576
+            print(String(format: "first render after %.1f s; RSS %.1f MB (before %.1f), peak %.1f MB, heap in use %.1f MB; %d events",
+                         LiveBench.milliseconds(first.1 - t) / 1000, memory.rss, before.rss, memory.peak, heap, events.count))
+            if ProcessInfo.processInfo.environment["RETMPL_SYNTHETIC_TRIM"] != nil {
+                ProcessMemory.trim()
+                print(String(format: "after malloc_trim: RSS %.1f MB, heap in use %.1f MB", LiveBench.memory().rss, Double(ProcessMemory.heapInUse) / 1_048_576))
+            }
             return 0
         } catch {
             print("retmpl-bench synthetic: \(error)")

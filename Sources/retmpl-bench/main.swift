@@ -16,6 +16,7 @@ switch arguments.first {
 case "latency": status = await LatencyBench.run(Array(arguments.dropFirst()))
 case "scale": status = await ScaleBench.run(Array(arguments.dropFirst()))
 case "synthetic": status = await SyntheticBench.run(Array(arguments.dropFirst()))
+case "memprobe": status = MemoryProbe.run(Array(arguments.dropFirst()))
 case "render": status = RenderBench.run(Array(arguments.dropFirst()))
 default: status = RenderBench.run(arguments)
 }

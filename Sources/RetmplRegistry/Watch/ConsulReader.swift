@@ -24,13 +24,27 @@ public struct ConsulReader: RegistryReader {
             // `node` with no name is the agent's own node.
             query = .catalogNode(name: try await agentNode.get(client), scope: scope)
         }
-        guard let plan = ConsulQueryPlan(query) else { throw ConsulAnswerError(query: query, message: "not a Consul query") }
+        let plan = try Self.plan(query)
         let response = try await client.get(
             path: plan.path, query: plan.parameters, index: plan.blocks ? index : nil,
             wait: plan.blocks && index != nil ? wait : nil, stale: stale)
+        return try answer(query, response, blocks: plan.blocks)
+    }
+
+    @inline(never)
+    private static func plan(_ query: Dependency.Query) throws -> ConsulQueryPlan {
+        guard let plan = ConsulQueryPlan(query) else { throw ConsulAnswerError(query: query, message: "not a Consul query") }
+        return plan
+    }
+
+    /// The decoded answer. Kept out of line: what an async function inlines
+    /// lives in its task-allocated frame, which stays allocated while the
+    /// read is parked (one per watch).
+    @inline(never)
+    private func answer(_ query: Dependency.Query, _ response: ConsulResponse, blocks: Bool) throws -> RegistryAnswer {
         let (value, print) = try ConsulAnswer.decode(for: query, body: response.body, exists: response.exists)
         return RegistryAnswer(
-            value: value, index: plan.blocks ? (response.index ?? 1) : nil, fingerprint: print,
+            value: value, index: blocks ? (response.index ?? 1) : nil, fingerprint: print,
             lastContact: response.lastContact, pollInterval: catalogPollInterval)
     }
 
@@ -41,6 +55,7 @@ public struct ConsulReader: RegistryReader {
         _ = try await client.get(path: "/v1/status/leader")
     }
 
+    @inline(never)
     private func readFile(_ path: String) throws -> RegistryAnswer {
         guard let data = FileManager.default.contents(atPath: path) else {
             // Not there yet: missing, not an error, so the pass waits for it.
@@ -58,6 +73,7 @@ private final class AgentNodeName: @unchecked Sendable {
     private let lock = NSLock()
     private var name: String?
 
+    @inline(never)
     func get(_ client: ConsulClient) async throws -> String {
         if let cached = lock.withLock({ name }) { return cached }
         let response = try await client.get(path: "/v1/agent/self")

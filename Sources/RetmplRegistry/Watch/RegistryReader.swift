@@ -2,8 +2,11 @@ public import RetmplTemplate
 
 /// One answer of a registry read.
 public struct RegistryAnswer: Sendable {
-    /// The template data; nil while it does not exist (a `key` on an absent key).
-    public var value: TemplateValue?
+    /// The template data, packed (it is kept until the next answer); nil
+    /// while it does not exist (a `key` on an absent key).
+    public var data: PackedValue?
+    /// The template data, rebuilt from ``data``.
+    public var value: TemplateValue? { data?.value }
     /// The index for the next blocking read; nil when the source cannot block
     /// (the watch then polls after ``pollInterval``).
     public var index: UInt64?
@@ -15,7 +18,7 @@ public struct RegistryAnswer: Sendable {
     public var pollInterval: Duration
 
     public init(value: TemplateValue?, index: UInt64?, fingerprint: UInt64, lastContact: Duration = .zero, pollInterval: Duration = .seconds(15)) {
-        self.value = value
+        self.data = value.map(PackedValue.init)
         self.index = index
         self.fingerprint = fingerprint
         self.lastContact = lastContact

@@ -263,7 +263,7 @@ final class ServiceChangeFeed: @unchecked Sendable {
                     fingerprints[dependency] = answer.fingerprint
                     return true
                 }
-                if changed { emit(.data(dependency, answer.value)) }
+                if changed { emit(.data(dependency, answer.data)) }
                 return
             } catch {
                 if Task.isCancelled || error is CancellationError { return }
