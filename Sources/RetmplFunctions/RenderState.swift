@@ -21,10 +21,19 @@ public final class RenderState {
     /// missing and returns nil.
     public func track(_ dependency: Dependency) -> TemplateValue? {
         markUsed(dependency)
-        if let v = source.recall(dependency) { return v }
+        if let v = recalled[dependency] { return v }
+        if let v = source.recall(dependency) {
+            recalled[dependency] = v
+            return v
+        }
         markMissing(dependency)
         return nil
     }
+
+    /// The data of each dependency as first recalled: an execution sees one
+    /// version of it, as the same objects (Go's pointer `eq` between records
+    /// of two calls holds even when the source rebuilds data on recall).
+    private var recalled: [Dependency: TemplateValue] = [:]
 
     public func markUsed(_ dependency: Dependency) {
         if usedSet.insert(dependency).inserted { used.append(dependency) }

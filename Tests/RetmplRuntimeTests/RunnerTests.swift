@@ -95,6 +95,22 @@ struct RunnerConsulTests {
         }
     }
 
+    /// The watched data is kept packed and rebuilt on recall; one render
+    /// must still see the same records from two calls, as Go's pointer `eq` does.
+    @Test func twoCallsInOneRenderSeeTheSameRecords() async throws {
+        try await withFakeConsul { fake in
+            try await fake.register(node: "n1", address: "10.0.0.1", service: "web", id: "web-1", port: 80)
+            let text = """
+                {{ $a := index (service "web") 0 }}{{ $b := index (service "web") 0 }}\
+                {{ if eq $a $b }}same{{ else }}different{{ end }}
+                """
+            let rt = try startRuntime(templates: { [try fileTemplate($0, text)] }, feed: { _ in try consulFeed(fake) })
+            await rt.next(.rendered)
+            #expect(rt.dir.read("out.txt") == "same")
+            #expect(await rt.stop() == nil)
+        }
+    }
+
     @Test func healthFlappingFollowsThePassingFilter() async throws {
         try await withFakeConsul { fake in
             try await fake.register(node: "n1", address: "10.0.0.1", service: "web", id: "web-1", port: 80, status: "passing")
