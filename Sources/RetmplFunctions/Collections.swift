@@ -160,7 +160,7 @@ enum CollectionFunctions {
                 case .string(let x):
                     // Plain strings only (Go wants identical types); nil panics in Go.
                     switch v {
-                    case .string(let y): if x == y { return true }
+                    case .string(let y): if GoFormat.sameBytes(x, y) { return true }
                     case .noValue: throw zeroValueType
                     default: break
                     }

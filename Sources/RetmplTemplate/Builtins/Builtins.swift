@@ -226,7 +226,7 @@ enum Builtins {
                 case (.uint(let x, _), .uint(let y, _)): truth = x == y
                 case (.float(let x, _), .float(let y, _)): truth = x == y
                 // Go compares bytes; Swift's == would equate canonically equivalent strings.
-                case (.string(let x), .string(let y)): truth = x.utf8.elementsEqual(y.utf8)
+                case (.string(let x), .string(let y)): truth = GoFormat.sameBytes(x, y)
                 case (.string, _), (.bytes, _): truth = a.stringBytes == b.stringBytes
                 default:
                     if a.isNil || b.isNil {

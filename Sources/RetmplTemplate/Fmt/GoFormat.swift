@@ -88,6 +88,14 @@ public enum GoFormat {
         swap(&printer.buf, &out)
     }
 
+    /// Go's string `==`: the same bytes. Swift's `==` also equates
+    /// canonically equivalent strings ("é" and "e\u{301}"), which Go does not.
+    @inlinable
+    public static func sameBytes(_ a: String, _ b: String) -> Bool {
+        // Equal bytes imply ==, and == rejects most unequal pairs at memcmp speed.
+        a == b && a.utf8.elementsEqual(b.utf8)
+    }
+
     @inline(__always)
     static func appendUTF8(_ s: String, to out: inout [UInt8]) {
         // withUTF8 gives small (inline) strings a contiguous buffer too; the
