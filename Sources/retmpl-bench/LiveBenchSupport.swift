@@ -59,3 +59,12 @@ enum LiveBench {
     }
 }
 
+
+extension LiveBench {
+    /// `CLOCK_MONOTONIC` in nanoseconds: the clock the fake Consul's request log uses (`time.monotonic_ns`).
+    static func monotonicNanoseconds() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+    }
+}

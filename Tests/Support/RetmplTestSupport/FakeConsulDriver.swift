@@ -23,24 +23,24 @@ extension FakeConsulProcess {
             body += #","Check":{"CheckID":"service:\#(id)","Name":"check \#(id)","Status":"\#(status)","ServiceID":"\#(id)"}"#
         }
         body += "}"
-        _ = try await client().put(path: "/v1/catalog/register", body: Array(body.utf8))
+        _ = try await driver().put(path: "/v1/catalog/register", body: Array(body.utf8))
     }
 
     /// Removes a service instance through `/v1/catalog/deregister`.
     public func deregister(node: String, id: String) async throws {
         let body = #"{"Node":"\#(node)","ServiceID":"\#(id)"}"#
-        _ = try await client().put(path: "/v1/catalog/deregister", body: Array(body.utf8))
+        _ = try await driver().put(path: "/v1/catalog/deregister", body: Array(body.utf8))
     }
 
     /// Writes a KV pair.
     public func putKey(_ key: String, _ value: String) async throws {
-        _ = try await client().put(path: "/v1/kv/" + key, body: Array(value.utf8))
+        _ = try await driver().put(path: "/v1/kv/" + key, body: Array(value.utf8))
     }
 
     /// Calls the control API, e.g. `control("PUT", "/_fake/down", ["seconds": "2"])`.
     @discardableResult
     public func control(_ method: String, _ path: String, _ query: [(String, String)] = []) async throws -> String {
-        let c = try client()
+        let c = try driver()
         let response: ConsulResponse
         switch method {
         case "PUT": response = try await c.put(path: path, query: query)

@@ -1,4 +1,5 @@
 public import Foundation
+import RetmplRegistry
 import Glibc
 
 /// A fake Consul (Tests/Support/fake-consul) run as a child process for one test.
@@ -7,6 +8,8 @@ public final class FakeConsulProcess: @unchecked Sendable {
     private let stdinPipe = Pipe()
     private let exited = DispatchSemaphore(value: 0)
     public private(set) var port = 0
+    private let driverLock = NSLock()
+    private var driverClient: ConsulClient?
 
     public var address: String { "http://127.0.0.1:\(port)" }
 
@@ -45,6 +48,18 @@ public final class FakeConsulProcess: @unchecked Sendable {
             throw FakeConsulStartError(output: text)
         }
         self.port = port
+    }
+
+    /// The client the driver's calls share, so its connections are kept
+    /// alive between calls as a real Consul client's are (a new connection
+    /// costs the Python server a thread per call).
+    func driver() throws -> ConsulClient {
+        try driverLock.withLock {
+            if let driverClient { return driverClient }
+            let made = try ConsulClient(address: address, requestTimeout: .seconds(10))
+            driverClient = made
+            return made
+        }
     }
 
     /// Closes the server's stdin (it exits on EOF); kills it if it lingers.

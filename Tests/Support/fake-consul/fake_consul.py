@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import base64
-import copy
 import email.utils
 import hashlib
 import ipaddress
@@ -130,11 +129,18 @@ def parse_go_bool(text: str) -> bool:
     raise ValueError(text)
 
 
+_json_string = json.encoder.encode_basestring  # what json.dumps(s, ensure_ascii=False) does, without its set-up
+_GO_ESCAPES = re.compile("[<>&\u2028\u2029]")
+
+
+def _go_escape(m) -> str:
+    return "\\u%04x" % ord(m.group())
+
+
 def _go_string(s: str) -> str:
-    out = json.dumps(s, ensure_ascii=False)
+    out = _json_string(s)
     # Go's encoding/json escapes HTML-sensitive characters and line separators.
-    return (out.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+    return _GO_ESCAPES.sub(_go_escape, out) if _GO_ESCAPES.search(out) else out
 
 
 def _go_float(f: float) -> str:
@@ -196,6 +202,40 @@ def _encode(value, out: list, indent, level: int) -> None:
         raise TypeError(f"cannot encode {type(value)!r}")
 
 
+def _encode_compact(value, out: list) -> None:
+    """_encode without indentation, dispatching on exact types (the common
+    case of every answer); anything else goes through _encode."""
+    t = type(value)
+    if t is str:
+        out.append(_go_string(value))
+    elif t is dict:
+        if not value:
+            out.append("{}")
+            return
+        sep = "{"
+        for k, v in value.items():
+            out.append(sep)
+            out.append(_go_string(k if type(k) is str else str(k)))
+            out.append(":")
+            _encode_compact(v, out)
+            sep = ","
+        out.append("}")
+    elif t is list:
+        if not value:
+            out.append("[]")
+            return
+        sep = "["
+        for v in value:
+            out.append(sep)
+            _encode_compact(v, out)
+            sep = ","
+        out.append("]")
+    elif t is int:
+        out.append(str(value))
+    else:
+        _encode(value, out, None, 0)
+
+
 def go_json(value, pretty: bool = False) -> bytes:
     """Encode like Go's json.Marshal (or MarshalIndent(v, "", "    ") + "\\n" when pretty).
 
@@ -203,7 +243,10 @@ def go_json(value, pretty: bool = False) -> bytes:
     order and Go maps must be passed through gomap() (sorted keys).
     """
     out: list = []
-    _encode(value, out, "    " if pretty else None, 0)
+    if pretty:
+        _encode(value, out, "    ", 0)
+    else:
+        _encode_compact(value, out)
     if pretty:
         out.append("\n")
     return "".join(out).encode("utf-8", "replace")
@@ -825,6 +868,12 @@ class Ctx:
         self.headers = headers
         self.body = body
         self.blocked = False
+        # CLOCK_MONOTONIC ns (time.monotonic_ns) of the request's stages, for
+        # latency breakdowns: read, woken from a park, answer built, bytes sent.
+        self.received_ns = 0
+        self.woken_ns = 0
+        self.answered_ns = 0
+        self.sent_ns = 0
 
     def has(self, name: str) -> bool:
         return name in self.params
@@ -865,14 +914,25 @@ def text_resp(status: int, message: str, headers: dict | None = None) -> Resp:
 # ---------------------------------------------------------------------------
 
 class FakeConsul:
-    """All state; every mutation happens under `cond` and ends with notify_all()."""
+    """All state; every mutation happens under `cond` and ends with notify_all().
+
+    `cond` wakes parked blocking queries (data changed, store abandoned,
+    shutdown); `stats_cond` shares its lock and wakes `/_fake/await` callers
+    (request and parked counters), so counting a request or a park never
+    makes every parked query re-evaluate.
+    """
 
     fast_writes = False
 
     def __init__(self, datacenter: str = "dc1", node_name: str = "agent-1", token: str = "",
                  extra_datacenters=(), bare: bool = False, jitter: bool = True,
                  version: str = CONSUL_VERSION, verbose: bool = False):
-        self.cond = threading.Condition()
+        lock = threading.RLock()
+        self.cond = threading.Condition(lock)
+        self.stats_cond = threading.Condition(lock)
+        # Bumped by every data change: a woken blocking query whose store saw
+        # none answers nothing new and keeps waiting without re-reading.
+        self.changes = 0
         self.dc = datacenter
         self.node_name = node_name
         self.node_id = str(uuid.uuid5(uuid.NAMESPACE_DNS, f"{datacenter}.{node_name}.fake-consul"))
@@ -908,7 +968,9 @@ class FakeConsul:
             self.known_leader = True
             self.reset_stats()
             self.abandon_gen += 1
+            self.changes += 1
             self.cond.notify_all()
+            self.stats_cond.notify_all()
 
     def reset_stats(self) -> None:
         self.stats_requests: dict[str, int] = {}
@@ -983,7 +1045,7 @@ class FakeConsul:
             self.stats_requests[ctx.path] = self.stats_requests.get(ctx.path, 0) + 1
             mk = f"{ctx.method} {ctx.path}"
             self.stats_by_method[mk] = self.stats_by_method.get(mk, 0) + 1
-            self.cond.notify_all()
+            self.stats_cond.notify_all()
 
     def log_request(self, ctx: Ctx, status, duration: float) -> None:
         with self.cond:
@@ -992,6 +1054,8 @@ class FakeConsul:
                 "status": status, "index": ctx.get("index"), "wait": ctx.get("wait"),
                 "blocked": ctx.blocked, "token": bool(ctx.token()),
                 "duration_ms": round(duration * 1000, 3),
+                "received_ns": ctx.received_ns, "woken_ns": ctx.woken_ns,
+                "answered_ns": ctx.answered_ns, "sent_ns": ctx.sent_ns,
             })
             if len(self.request_log) > REQUEST_LOG_LIMIT:
                 del self.request_log[: len(self.request_log) - REQUEST_LOG_LIMIT]
@@ -1098,7 +1162,8 @@ class FakeConsul:
             self.parked += 1
             self.parked_by_path[ctx.path] = self.parked_by_path.get(ctx.path, 0) + 1
             self.max_parked = max(self.max_parked, self.parked)
-            self.cond.notify_all()
+            self.stats_cond.notify_all()
+            seen = self.changes
             try:
                 while idx <= min_index:
                     remaining = deadline - time.monotonic()
@@ -1110,6 +1175,10 @@ class FakeConsul:
                     if client_gone is not None and client_gone():
                         raise ClientGone()
                     self.cond.wait(min(remaining, 0.25))
+                    if self.changes == seen:
+                        continue
+                    seen = self.changes
+                    ctx.woken_ns = time.monotonic_ns()
                     idx, payload = fn()
                     idx = max(1, idx)
                     if gen != self.abandon_gen:
@@ -1121,17 +1190,19 @@ class FakeConsul:
                 self.parked_by_path[ctx.path] -= 1
                 if not self.parked_by_path[ctx.path]:
                     del self.parked_by_path[ctx.path]
-                self.cond.notify_all()
+                self.stats_cond.notify_all()
             return idx, payload
 
     def write(self, store: DCStore, fn):
         """One Raft apply: fn(idx) mutates the store; errors leave the store untouched."""
         with self.cond:
-            # The rollback copy costs O(store) per write; --fast-writes skips it
-            # so benchmarks can load large catalogs (a failing write may then
-            # leave partial state).
-            snapshot = None if self.fast_writes else copy.deepcopy(
-                (store.index, store.tables, store.nodes, store.services, store.checks, store.kv, store.tombstones))
+            # The rollback copy is shallow: the store's mutators replace
+            # records and never edit a stored one in place. It still costs
+            # O(store) per write; --fast-writes skips it so benchmarks can load
+            # large catalogs (a failing write may then leave partial state).
+            snapshot = None if self.fast_writes else (
+                store.index, dict(store.tables), dict(store.nodes), dict(store.services),
+                dict(store.checks), dict(store.kv), dict(store.tombstones))
             idx = store.next_index()
             try:
                 result = fn(idx)
@@ -1140,6 +1211,7 @@ class FakeConsul:
                     (store.index, store.tables, store.nodes, store.services,
                      store.checks, store.kv, store.tombstones) = snapshot
                 raise
+            self.changes += 1
             self.cond.notify_all()
             return result
 
@@ -2068,6 +2140,7 @@ class FakeConsul:
                 old = store.index
                 store.shift_indexes(old - target)
                 self.abandon_gen += 1
+                self.changes += 1
                 self.cond.notify_all()
                 return self.json_resp(ctx, {"old_index": old, "new_index": store.index})
         if p == "/_fake/down" and m == "PUT":
@@ -2103,14 +2176,14 @@ class FakeConsul:
                 parked, reqs = self.parked, self.stats_total
             return parked, reqs
 
-        with self.cond:
+        with self.stats_cond:
             while True:
                 parked, reqs = state()
                 ok = (want_parked < 0 or parked >= want_parked) and (want_requests < 0 or reqs >= want_requests)
                 remaining = deadline - time.monotonic()
                 if ok or remaining <= 0 or self.shutting_down:
                     break
-                self.cond.wait(min(remaining, 0.1))
+                self.stats_cond.wait(min(remaining, 0.1))
         resp = self.json_resp(ctx, {"ok": ok, "parked": parked, "requests": reqs})
         resp.status = 200 if ok else 408
         return resp
@@ -2270,6 +2343,7 @@ class Handler(BaseHTTPRequestHandler):
     def _dispatch(self) -> None:
         fake = self.fake
         start = time.monotonic()
+        received_ns = time.monotonic_ns()
         try:
             body = self._read_body()
         except (ValueError, OSError):
@@ -2277,6 +2351,7 @@ class Handler(BaseHTTPRequestHandler):
             return
         split = urlsplit(self.path)
         ctx = Ctx(self.command, unquote(split.path), split.query, self.headers, body)
+        ctx.received_ns = received_ns
         if ctx.path.startswith("/_fake/"):
             try:
                 resp = fake.control(ctx)
@@ -2293,7 +2368,9 @@ class Handler(BaseHTTPRequestHandler):
             if resp is None:        # connection deliberately broken / abandoned
                 return
             status = resp.status
+            ctx.answered_ns = time.monotonic_ns()
             self._send(resp)
+            ctx.sent_ns = time.monotonic_ns()
         except ClientGone:
             self.close_connection = True
         finally:
@@ -2340,7 +2417,7 @@ class Handler(BaseHTTPRequestHandler):
         if mode == "hang":
             with fake.cond:
                 fake.hanging += 1
-                fake.cond.notify_all()
+                fake.stats_cond.notify_all()
             try:
                 deadline = time.monotonic() + rule["seconds"]
                 while time.monotonic() < deadline and not fake.shutting_down:
@@ -2350,7 +2427,7 @@ class Handler(BaseHTTPRequestHandler):
             finally:
                 with fake.cond:
                     fake.hanging -= 1
-                    fake.cond.notify_all()
+                    fake.stats_cond.notify_all()
             return None
         if mode == "garbage":
             try:
@@ -2409,6 +2486,11 @@ def main(argv=None) -> int:
     ap.add_argument("--verbose", action="store_true")
     ap.add_argument("--fast-writes", action="store_true", help="no rollback copy per write (for loading large catalogs)")
     args = ap.parse_args(argv)
+    # Handler threads share the GIL: a thread that a write or an arriving
+    # request makes runnable waits for the running one to yield, by default
+    # up to 5 ms, which dominated the wake-up of a parked query. Consul's
+    # goroutines are preempted far sooner.
+    sys.setswitchinterval(0.0005)
 
     fake = FakeConsul(datacenter=args.datacenter, node_name=args.node_name, token=args.token,
                       extra_datacenters=[d.strip() for d in args.extra_datacenters.split(",")],
@@ -2447,6 +2529,7 @@ def main(argv=None) -> int:
     with fake.cond:
         fake.shutting_down = True
         fake.cond.notify_all()
+        fake.stats_cond.notify_all()
     server.shutdown()
     server.server_close()
     return 0
