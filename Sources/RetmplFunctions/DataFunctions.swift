@@ -138,8 +138,7 @@ public enum DataFunctions {
             if text.isEmpty { return noKeyPairs }
             let dependency = try query { () throws(DependencyError) in try Dependency.kvList(text) }
             let state = try RenderState.of(context)
-            state.markUsed(dependency)
-            if case .list(let pairs)? = state.source.recall(dependency) {
+            if case .list(let pairs)? = state.recall(dependency) {
                 let kept = pairs.elements.filter { pair in
                     // Field 1 of dependency.KeyPair is Key.
                     guard case .record(let r) = pair, case .string(let key) = r.fields[1] else { return false }

@@ -10,7 +10,11 @@ public final class RenderState {
     public private(set) var used: [Dependency] = []
     /// Dependencies whose data had not arrived, in first-use order.
     public private(set) var missing: [Dependency] = []
-    private var usedSet: Set<Dependency> = []
+    /// Each used dependency's data as first recalled (inner nil: missing).
+    /// An execution sees one version of it, as the same objects: Go's
+    /// pointer `eq` between records of two calls holds even when the source
+    /// rebuilds data on recall. One table: a data call costs one lookup.
+    private var recalled: [Dependency: TemplateValue?] = [:]
     private var missingSet: Set<Dependency> = []
     /// consul-template's `scratch`, fresh for each execution.
     public let scratch = Scratch()
@@ -20,23 +24,19 @@ public final class RenderState {
     /// Records `dependency` as used and returns its data, or records it as
     /// missing and returns nil.
     public func track(_ dependency: Dependency) -> TemplateValue? {
-        markUsed(dependency)
-        if let v = recalled[dependency] { return v }
-        if let v = source.recall(dependency) {
-            recalled[dependency] = v
-            return v
-        }
-        markMissing(dependency)
-        return nil
+        let value = recall(dependency)
+        if value == nil { markMissing(dependency) }
+        return value
     }
 
-    /// The data of each dependency as first recalled: an execution sees one
-    /// version of it, as the same objects (Go's pointer `eq` between records
-    /// of two calls holds even when the source rebuilds data on recall).
-    private var recalled: [Dependency: TemplateValue] = [:]
-
-    public func markUsed(_ dependency: Dependency) {
-        if usedSet.insert(dependency).inserted { used.append(dependency) }
+    /// Records `dependency` as used and returns its data (nil while missing),
+    /// leaving to the caller whether its absence keeps the pass incomplete.
+    public func recall(_ dependency: Dependency) -> TemplateValue? {
+        if let known = recalled[dependency] { return known }
+        used.append(dependency)
+        let value = source.recall(dependency)
+        recalled[dependency] = .some(value)
+        return value
     }
 
     public func markMissing(_ dependency: Dependency) {

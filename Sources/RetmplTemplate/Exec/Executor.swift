@@ -328,17 +328,27 @@ final class Executor {
     /// or returns false to take the general path.
     private func printField(_ dot: Dot, _ names: [FieldName]) -> Bool {
         guard case .record(let record) = dot.pointee else { return false }
-        return record.fields.withUnsafeBufferPointer { fields in
-            fieldSlot(record.type, fields, names, 0) { slot in
-                switch slot.pointee {
-                case .string(let s): GoFormat.appendUTF8(s, to: &output)
-                case .int(let v, _): appendInt(v)
-                case .bool(let b): output.append(contentsOf: b ? Executor.trueBytes : Executor.falseBytes)
-                default: return false
-                }
-                return true
-            } ?? false
+        if names.count == 1 {
+            // `.A`, the commonest action: no closure, no recursion.
+            let type = record.type
+            guard !type.hasMethods, let idx = type.fieldIndex(names[0]) else { return false }
+            return record.fields.withUnsafeBufferPointer { fields in printSlot(fields, idx) }
         }
+        return record.fields.withUnsafeBufferPointer { fields in
+            fieldSlot(record.type, fields, names, 0) { printSlot(UnsafeBufferPointer(start: $0, count: 1), 0) } ?? false
+        }
+    }
+
+    /// Prints a plain value in place; false for kinds the general path prints.
+    @inline(__always)
+    private func printSlot(_ slots: UnsafeBufferPointer<TemplateValue>, _ i: Int) -> Bool {
+        switch slots[i] {
+        case .string(let s): GoFormat.appendUTF8(s, to: &output)
+        case .int(let v, _): appendInt(v)
+        case .bool(let b): output.append(contentsOf: b ? Executor.trueBytes : Executor.falseBytes)
+        default: return false
+        }
+        return true
     }
 
     /// Tests a condition on dot's fields in place, or returns nil when the
@@ -452,7 +462,9 @@ final class Executor {
                 i -= 1
                 p[i] = UInt8(ascii: "-")
             }
-            output.append(contentsOf: p[i..<20])
+            // A typed buffer: appending a raw slice takes the generic path.
+            let digits = p.bindMemory(to: UInt8.self)
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: digits[i..<20]))
         }
     }
 
