@@ -10,11 +10,15 @@ public final class RenderState {
     public private(set) var used: [Dependency] = []
     /// Dependencies whose data had not arrived, in first-use order.
     public private(set) var missing: [Dependency] = []
-    /// Each used dependency's data as first recalled (inner nil: missing).
-    /// An execution sees one version of it, as the same objects: Go's
-    /// pointer `eq` between records of two calls holds even when the source
-    /// rebuilds data on recall. One table: a data call costs one lookup.
-    private var recalled: [Dependency: TemplateValue?] = [:]
+    private var usedSet: Set<Dependency> = []
+    /// The data of the last few dependencies recalled, held so that two
+    /// calls close together return the same objects (Go's pointer `eq`
+    /// between their records holds even though the source rebuilds packed
+    /// data on each recall). Bounded: holding every recalled value until the
+    /// render ends would keep a 10,000-service registry unpacked in memory.
+    private var recent: [(dependency: Dependency, value: TemplateValue?)] = []
+    private var recentNext = 0
+    private static let recentLimit = 32
     private var missingSet: Set<Dependency> = []
     /// consul-template's `scratch`, fresh for each execution.
     public let scratch = Scratch()
@@ -32,10 +36,15 @@ public final class RenderState {
     /// Records `dependency` as used and returns its data (nil while missing),
     /// leaving to the caller whether its absence keeps the pass incomplete.
     public func recall(_ dependency: Dependency) -> TemplateValue? {
-        if let known = recalled[dependency] { return known }
-        used.append(dependency)
+        for entry in recent where entry.dependency == dependency { return entry.value }
+        if usedSet.insert(dependency).inserted { used.append(dependency) }
         let value = source.recall(dependency)
-        recalled[dependency] = .some(value)
+        if recent.count < RenderState.recentLimit {
+            recent.append((dependency, value))
+        } else {
+            recent[recentNext] = (dependency, value)
+            recentNext = (recentNext + 1) % RenderState.recentLimit
+        }
         return value
     }
 
