@@ -17,6 +17,9 @@ public final class RenderState {
     /// data on each recall). Bounded: holding every recalled value until the
     /// render ends would keep a 10,000-service registry unpacked in memory.
     private var recent: [(dependency: Dependency, value: TemplateValue?)] = []
+    /// The hash of each `recent` dependency: the scan compares integers
+    /// instead of copying entries (a retain and release each).
+    private var recentHashes: [Int] = []
     private var recentNext = 0
     private static let recentLimit = 32
     private var missingSet: Set<Dependency> = []
@@ -36,13 +39,18 @@ public final class RenderState {
     /// Records `dependency` as used and returns its data (nil while missing),
     /// leaving to the caller whether its absence keeps the pass incomplete.
     public func recall(_ dependency: Dependency) -> TemplateValue? {
-        for entry in recent where entry.dependency == dependency { return entry.value }
+        let hash = dependency.hashValue
+        for i in recentHashes.indices where recentHashes[i] == hash && recent[i].dependency == dependency {
+            return recent[i].value
+        }
         if usedSet.insert(dependency).inserted { used.append(dependency) }
         let value = source.recall(dependency)
         if recent.count < RenderState.recentLimit {
             recent.append((dependency, value))
+            recentHashes.append(hash)
         } else {
             recent[recentNext] = (dependency, value)
+            recentHashes[recentNext] = hash
             recentNext = (recentNext + 1) % RenderState.recentLimit
         }
         return value
