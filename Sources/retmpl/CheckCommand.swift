@@ -17,15 +17,8 @@ enum CheckCommand {
         var f = GoFlags()
         f.value("left-delim", "X", topic: "Template", "left delimiter (default \"{{\")")
         f.value("right-delim", "Y", topic: "Template", "right delimiter (default \"}}\")")
-        do {
-            try f.parse(args)
-        } catch {
-            if case .help = error {
-                Console.err(usage + f.usage())
-                return 0
-            }
-            Console.err("retmpl check: \(error)\n" + usage + f.usage())
-            return 3
+        if let status = f.parse(args, usage: usage, rejected: { ("retmpl check: \($0)\n" + usage + $1, 3) }) {
+            return status
         }
         guard !f.arguments.isEmpty else {
             Console.err("retmpl check: no templates given\n" + usage)

@@ -27,15 +27,8 @@ enum DaemonCommand {
 
     static func run(_ args: [String]) -> Int32 {
         var f = DaemonFlags.definitions()
-        do {
-            try f.parse(args)
-        } catch {
-            if case .help = error {
-                Console.err(usage + f.usage())
-                return 0
-            }
-            Console.err("retmpl: \(error)\nRun \"retmpl -h\" for the flags.\n")
-            return 13
+        if let status = f.parse(args, usage: usage, rejected: { error, _ in ("retmpl: \(error)\nRun \"retmpl -h\" for the flags.\n", 13) }) {
+            return status
         }
         if f.flag("v") || f.flag("version") {
             Console.out("retmpl \(retmplVersion)\n")

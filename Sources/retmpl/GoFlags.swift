@@ -43,6 +43,27 @@ struct GoFlags {
         definitions.append(d)
     }
 
+    /// Parses `args` for a command: nil to go on, or the exit status after
+    /// printing help (`-h`: `usage` and the flags, status 0) or the error
+    /// (`rejected` gets it and the flags' usage, and returns the message and
+    /// the command's usage status).
+    mutating func parse(
+        _ args: [String], usage: String, rejected: (Failure, _ flags: String) -> (message: String, status: Int32)
+    ) -> Int32? {
+        do {
+            try parse(args)
+            return nil
+        } catch {
+            if case .help = error {
+                Console.err(usage + self.usage())
+                return 0
+            }
+            let (message, status) = rejected(error, self.usage())
+            Console.err(message)
+            return status
+        }
+    }
+
     mutating func parse(_ args: [String]) throws(Failure) {
         var i = 0
         while i < args.count {

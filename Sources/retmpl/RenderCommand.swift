@@ -30,15 +30,8 @@ enum RenderCommand {
 
     static func run(_ args: [String]) -> Int32 {
         var f = flags()
-        do {
-            try f.parse(args)
-        } catch {
-            if case .help = error {
-                Console.err(usage + f.usage())
-                return 0
-            }
-            Console.err("retmpl render: \(error)\n" + usage + f.usage())
-            return 3
+        if let status = f.parse(args, usage: usage, rejected: { ("retmpl render: \($0)\n" + usage + $1, 3) }) {
+            return status
         }
         var positional = f.arguments
         guard !positional.isEmpty, positional.count <= 2 else {

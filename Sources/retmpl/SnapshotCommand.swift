@@ -28,15 +28,8 @@ enum SnapshotCommand {
         f.value("consul-token", "TOKEN", topic: "Consul", "ACL token (CONSUL_HTTP_TOKEN)")
         f.value("consul-token-file", "PATH", topic: "Consul", "file holding the ACL token")
         DaemonFlags.defineSSL(&f)
-        do {
-            try f.parse(args)
-        } catch {
-            if case .help = error {
-                Console.err(usage + f.usage())
-                return 0
-            }
-            Console.err("retmpl snapshot: \(error)\n")
-            return 13
+        if let status = f.parse(args, usage: usage, rejected: { error, _ in ("retmpl snapshot: \(error)\n", 13) }) {
+            return status
         }
         if f.all("template").isEmpty && f.all("service").isEmpty && f.all("kv-prefix").isEmpty {
             Console.err("retmpl snapshot: nothing to capture: give -template, -service or -kv-prefix\n" + usage)

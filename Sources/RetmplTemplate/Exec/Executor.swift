@@ -133,10 +133,10 @@ final class Executor {
     /// Runs `body` with the node behind `ref`, without retaining it (the
     /// template's tree keeps it alive).
     @inline(__always)
-    private static func guaranteed<Object: AnyObject>(
-        _ ref: Unmanaged<Object>, _ body: (Object) throws(Failure) -> Control
-    ) throws(Failure) -> Control {
-        let result: Result<Control, Failure> = ref._withUnsafeGuaranteedRef { object in
+    private static func guaranteed<Object: AnyObject, R>(
+        _ ref: Unmanaged<Object>, _ body: (Object) throws(Failure) -> R
+    ) throws(Failure) -> R {
+        let result: Result<R, Failure> = ref._withUnsafeGuaranteedRef { object in
             do throws(Failure) { return .success(try body(object)) } catch { return .failure(error) }
         }
         return try result.get()
@@ -149,20 +149,13 @@ final class Executor {
     private static func forEachBorrowed<Object: AnyObject>(
         _ nodes: [Object], _ body: (Object) throws(Failure) -> Void
     ) throws(Failure) {
-        let result: Result<Void, Failure> = nodes.withUnsafeBufferPointer { buffer in
-            for i in buffer.indices {
-                let r: Result<Void, Failure> = Unmanaged.passUnretained(buffer[i])._withUnsafeGuaranteedRef { node in
-                    do throws(Failure) { return .success(try body(node)) } catch { return .failure(error) }
-                }
-                if case .failure = r { return r }
-            }
-            return .success(())
+        try nodes.withUnsafeBufferPointer { buffer throws(Failure) in
+            for i in buffer.indices { try guaranteed(.passUnretained(buffer[i]), body) }
         }
-        try result.get()
     }
 
     private func walkAction(_ a: ActionNode, dot: Dot) throws(Failure) -> Control {
-        if let names = a.simpleField, printField(dot, names) {
+        if let names = a.pipe.singleField, printField(dot, names) {
             return .normal
         }
         let value = try evalPipeline(a.pipe, dot: dot)
@@ -318,67 +311,48 @@ final class Executor {
     /// `.A.B` through plain struct fields, or nil to take the general path
     /// (maps, methods, nil pointers and errors all go the long way).
     private func fastField(_ dot: Dot, _ names: [FieldName]) -> TemplateValue? {
-        guard case .record(let record) = dot.pointee else { return nil }
-        return record.fields.withUnsafeBufferPointer { fields in
-            fieldSlot(record.type, fields, names, 0) { $0.pointee }
-        }
+        withFieldSlot(dot, names) { $0.pointee }
     }
 
     /// Prints `.A.B` through plain struct fields without copying the value,
     /// or returns false to take the general path.
     private func printField(_ dot: Dot, _ names: [FieldName]) -> Bool {
-        guard case .record(let record) = dot.pointee else { return false }
-        if names.count == 1 {
-            // `.A`, the commonest action: no closure, no recursion.
-            let type = record.type
-            guard !type.hasMethods, let idx = type.fieldIndex(names[0]) else { return false }
-            return record.fields.withUnsafeBufferPointer { fields in printSlot(fields, idx) }
-        }
-        return record.fields.withUnsafeBufferPointer { fields in
-            fieldSlot(record.type, fields, names, 0) { printSlot(UnsafeBufferPointer(start: $0, count: 1), 0) } ?? false
-        }
-    }
-
-    /// Prints a plain value in place; false for kinds the general path prints.
-    @inline(__always)
-    private func printSlot(_ slots: UnsafeBufferPointer<TemplateValue>, _ i: Int) -> Bool {
-        switch slots[i] {
-        case .string(let s): GoFormat.appendUTF8(s, to: &output)
-        case .int(let v, _): appendInt(v)
-        case .bool(let b): output.append(contentsOf: b ? Executor.trueBytes : Executor.falseBytes)
-        default: return false
-        }
-        return true
+        withFieldSlot(dot, names) { slot -> Bool? in
+            switch slot.pointee {
+            case .string(let s): GoFormat.appendUTF8(s, to: &output)
+            case .int(let v, _): GoFormat.appendInt(v, to: &output)
+            default: return nil
+            }
+            return true
+        } ?? false
     }
 
     /// Tests a condition on dot's fields in place, or returns nil when the
     /// field is not a plain value of the right kind (the general path then
     /// gives Go's result or error).
     private func test(_ condition: Condition, dot: Dot) -> Bool? {
-        guard case .record(let record) = dot.pointee else { return nil }
         switch condition {
         case .field(let names):
-            return record.fields.withUnsafeBufferPointer { fields in
-                fieldSlot(record.type, fields, names, 0) { slot -> Bool? in
-                    switch slot.pointee {
-                    case .string, .bool, .int, .uint, .float, .list, .map, .record: return slot.pointee.isTrue
-                    default: return nil
-                    }
-                } ?? nil
+            return withFieldSlot(dot, names) { slot -> Bool? in
+                switch slot.pointee {
+                case .string, .bool, .int, .uint, .float, .list, .map, .record: return slot.pointee.isTrue
+                default: return nil
+                }
             }
         case .compare(let equal, let names, let literal):
-            return record.fields.withUnsafeBufferPointer { fields in
-                fieldSlot(record.type, fields, names, 0) { slot -> Bool? in
-                    guard case .string(var s) = slot.pointee else { return nil }
-                    let same = s.withUTF8 { $0.elementsEqual(literal) }
-                    return same == equal
-                } ?? nil
+            return withFieldSlot(dot, names) { slot -> Bool? in
+                guard case .string(var s) = slot.pointee else { return nil }
+                return s.withUTF8 { $0.elementsEqual(literal) } == equal
             }
         }
     }
 
-    private static let trueBytes: [UInt8] = Array("true".utf8)
-    private static let falseBytes: [UInt8] = Array("false".utf8)
+    /// Hands `body` the slot of `.A.B` when dot is a struct reached through
+    /// plain fields (no methods, no maps); nil otherwise.
+    private func withFieldSlot<R>(_ dot: Dot, _ names: [FieldName], _ body: (UnsafePointer<TemplateValue>) -> R?) -> R? {
+        guard case .record(let record) = dot.pointee else { return nil }
+        return record.fields.withUnsafeBufferPointer { fields in fieldSlot(record.type, fields, names, 0, body) }
+    }
 
     /// Follows `names[at...]` from a struct's fields to the slot of the last
     /// one and hands it to `body`; nil when a step is not a plain struct field.
@@ -427,7 +401,7 @@ final class Executor {
         case .bytes(let b):
             output.append(contentsOf: b)
         case .int(let i, _):
-            appendInt(i)
+            GoFormat.appendInt(i, to: &output)
         case .noValue:
             output.append(contentsOf: Executor.noValueBytes)
         case .record(let r) where r.isPointer:
@@ -441,32 +415,6 @@ final class Executor {
     }
 
     private static let noValueBytes: [UInt8] = Array("<no value>".utf8)
-
-    private func appendInt(_ v: Int64) {
-        if v >= 0 && v < 10 {
-            output.append(UInt8(ascii: "0") + UInt8(v))
-            return
-        }
-        var buf: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-            UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        withUnsafeMutableBytes(of: &buf) { p in
-            var i = 20
-            var m = v.magnitude
-            repeat {
-                i -= 1
-                p[i] = UInt8(ascii: "0") + UInt8(m % 10)
-                m /= 10
-            } while m > 0
-            if v < 0 {
-                i -= 1
-                p[i] = UInt8(ascii: "-")
-            }
-            // A typed buffer: appending a raw slice takes the generic path.
-            let digits = p.bindMemory(to: UInt8.self)
-            output.append(contentsOf: UnsafeBufferPointer(rebasing: digits[i..<20]))
-        }
-    }
 
     // MARK: - pipelines
 

@@ -105,7 +105,7 @@ public enum GoFormat {
     }
 
     @inline(__always)
-    private static func appendInt(_ v: Int64, to out: inout [UInt8]) {
+    static func appendInt(_ v: Int64, to out: inout [UInt8]) {
         if v < 0 {
             out.append(UInt8(ascii: "-"))
             GoPrinter.appendDecimal(0 &- UInt64(bitPattern: v), to: &out)

@@ -94,18 +94,9 @@ public final class TextNode: Sendable {
 public final class ActionNode: Sendable {
     public let position: Int
     public let pipe: PipeNode
-    /// Set when the action is exactly `{{ .A.B }}`: the executor's fast path.
-    let simpleField: [FieldName]?
     init(position: Int, pipe: PipeNode) {
         self.position = position
         self.pipe = pipe
-        if pipe.declarations.isEmpty, pipe.commands.count == 1, pipe.commands[0].arguments.count == 1,
-            case .field(_, let names) = pipe.commands[0].arguments[0]
-        {
-            simpleField = names
-        } else {
-            simpleField = nil
-        }
     }
 }
 
@@ -149,12 +140,12 @@ enum Condition: Sendable {
     case compare(equal: Bool, names: [FieldName], literal: [UInt8])
 
     init?(_ pipe: PipeNode) {
-        guard pipe.declarations.isEmpty, pipe.commands.count == 1 else { return nil }
-        let args = pipe.commands[0].arguments
-        if args.count == 1, case .field(_, let names) = args[0] {
+        if let names = pipe.singleField {
             self = .field(names)
             return
         }
+        guard pipe.declarations.isEmpty, pipe.commands.count == 1 else { return nil }
+        let args = pipe.commands[0].arguments
         guard args.count == 3, case .identifier(_, let f) = args[0], case .compare(let op)? = f.builtin,
             op == .eq || op == .ne
         else { return nil }
@@ -187,11 +178,20 @@ public final class PipeNode: Sendable, CustomStringConvertible {
     /// Declared variable names (`$x`), at most two.
     public let declarations: [String]
     public let commands: [CommandNode]
+    /// Set when the pipeline is exactly `.A.B`: the executor's fast paths.
+    let singleField: [FieldName]?
     init(position: Int, isAssign: Bool, declarations: [String], commands: [CommandNode]) {
         self.position = position
         self.isAssign = isAssign
         self.declarations = declarations
         self.commands = commands
+        if declarations.isEmpty, commands.count == 1, commands[0].arguments.count == 1,
+            case .field(_, let names) = commands[0].arguments[0]
+        {
+            singleField = names
+        } else {
+            singleField = nil
+        }
     }
 
     public var description: String {
