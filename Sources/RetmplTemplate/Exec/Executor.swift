@@ -24,7 +24,37 @@ final class Executor {
     /// Dot, borrowed: a pointer to a value that the caller keeps alive for the
     /// call. ARC cannot prove that an element of a list outlives a call, so
     /// passing `.` by value cost a retain/release pair at every step.
-    typealias Dot = UnsafePointer<TemplateValue>
+    ///
+    /// When dot is a struct without methods, its type and fields are resolved
+    /// once, where dot is set: taking a struct out of a value costs a
+    /// retain/release pair, and a range body reads several fields of each
+    /// element.
+    struct Dot {
+        let value: UnsafePointer<TemplateValue>
+        let fields: UnsafePointer<TemplateValue>?
+        let recordType: Unmanaged<RecordType>?
+        var pointee: TemplateValue { value.pointee }
+    }
+
+    /// Runs `body` with `value` as dot; `value` must outlive the call.
+    @inline(__always)
+    private static func withDot<R>(
+        _ value: UnsafePointer<TemplateValue>, _ body: (Dot) throws(Failure) -> R
+    ) throws(Failure) -> R {
+        if case .record(let record) = value.pointee, !record.type.hasMethods {
+            let type = Unmanaged.passUnretained(record.type)
+            return try record.fields.withUnsafeBufferPointer { fields throws(Failure) in
+                try body(Dot(value: value, fields: fields.baseAddress, recordType: type))
+            }
+        }
+        return try body(Dot(value: value, fields: nil, recordType: nil))
+    }
+
+    /// Runs `body` with a copy of `value` as dot.
+    @inline(__always)
+    private static func withDot<R>(copying value: TemplateValue, _ body: (Dot) throws(Failure) -> R) throws(Failure) -> R {
+        try withUnsafePointer(to: value) { v throws(Failure) in try withDot(v, body) }
+    }
 
     /// Loop control travels as a value, not as an exception.
     enum Control { case normal, breakLoop, continueLoop }
@@ -65,7 +95,7 @@ final class Executor {
 
     func run(_ list: StepList, data: TemplateValue) throws(Failure) {
         vars = [("$", data)]
-        _ = try withUnsafePointer(to: data) { dot throws(Failure) in try walkList(list.steps, dot: dot) }
+        _ = try Executor.withDot(copying: data) { dot throws(Failure) in try walkList(list.steps, dot: dot) }
     }
 
     func executeNested(name: String, data: TemplateValue) throws -> String {
@@ -86,7 +116,7 @@ final class Executor {
             throw TemplateFunctionError("exceeded maximum template depth (\(Executor.maxTemplateDepth))")
         }
         do {
-            _ = try withUnsafePointer(to: data) { dot throws(Failure) in try walkList(body.steps, dot: dot) }
+            _ = try Executor.withDot(copying: data) { dot throws(Failure) in try walkList(body.steps, dot: dot) }
         } catch {
             throw TemplateFunctionError(error.message)
         }
@@ -178,7 +208,7 @@ final class Executor {
         let value = try evalPipeline(b.pipe, dot: dot)
         if value.isTrue {
             if isWith {
-                return try withUnsafePointer(to: value) { v throws(Failure) in try walkList(b.steps, dot: v) }
+                return try Executor.withDot(copying: value) { v throws(Failure) in try walkList(b.steps, dot: v) }
             }
             return try walkList(b.steps, dot: dot)
         } else if let e = b.elseSteps {
@@ -201,9 +231,17 @@ final class Executor {
             let body = r.steps
             try l.elements.withUnsafeBufferPointer { elements throws(Failure) in
                 guard let base = elements.baseAddress else { return }
+                let layout = Prefetch.layout
+                let n = elements.count
                 var i = 0
-                while i < elements.count {
-                    let c = try walkList(body, dot: base + i)
+                while i < n {
+                    if let layout {
+                        if i + 4 < n { Prefetch.object(base + i + 4, layout) }
+                        if i + 3 < n { Prefetch.fields(base + i + 3, layout) }
+                        if i + 2 < n { Prefetch.references(base + i + 2, layout) }
+                        if i + 1 < n { Prefetch.nested(base + i + 1, layout) }
+                    }
+                    let c = try Executor.withDot(base + i) { e throws(Failure) in try walkList(body, dot: e) }
                     if vars.count > mark { vars.removeSubrange(mark...) }
                     if c == .breakLoop { break }
                     i += 1
@@ -233,7 +271,7 @@ final class Executor {
                 }
             }
             defer { if vars.count > mark { vars.removeSubrange(mark...) } }
-            let c = try withUnsafePointer(to: element) { e throws(Failure) in try walkList(r.steps, dot: e) }
+            let c = try Executor.withDot(copying: element) { e throws(Failure) in try walkList(r.steps, dot: e) }
             return c != .breakLoop
         }
 
@@ -305,26 +343,31 @@ final class Executor {
         let saved = vars
         vars = [("$", newDot)]
         defer { vars = saved }
-        _ = try withUnsafePointer(to: newDot) { d throws(Failure) in try walkList(body.steps, dot: d) }
+        _ = try Executor.withDot(copying: newDot) { d throws(Failure) in try walkList(body.steps, dot: d) }
     }
 
     /// `.A.B` through plain struct fields, or nil to take the general path
     /// (maps, methods, nil pointers and errors all go the long way).
     private func fastField(_ dot: Dot, _ names: [FieldName]) -> TemplateValue? {
-        withFieldSlot(dot, names) { $0.pointee }
+        names.withUnsafeBufferPointer { names in fieldSlot(dot, FieldPath(names))?.pointee }
     }
 
     /// Prints `.A.B` through plain struct fields without copying the value,
     /// or returns false to take the general path.
-    private func printField(_ dot: Dot, _ names: [FieldName]) -> Bool {
-        withFieldSlot(dot, names) { slot -> Bool? in
-            switch slot.pointee {
-            case .string(let s): GoFormat.appendUTF8(s, to: &output)
-            case .int(let v, _): GoFormat.appendInt(v, to: &output)
-            default: return nil
+    private func printField(_ dot: Dot, _ path: FieldPath) -> Bool {
+        guard let slot = fieldSlot(dot, path) else { return false }
+        switch slot.pointee {
+        case .string(let s):
+            // Borrows native strings' bytes; bridged ones take the copying path.
+            if s.utf8.withContiguousStorageIfAvailable({ output.append(contentsOf: $0) }) == nil {
+                GoFormat.appendUTF8(s, to: &output)
             }
-            return true
-        } ?? false
+        case .int(let v, _):
+            GoFormat.appendInt(v, to: &output)
+        default:
+            return false
+        }
+        return true
     }
 
     /// Tests a condition on dot's fields in place, or returns nil when the
@@ -332,40 +375,65 @@ final class Executor {
     /// gives Go's result or error).
     private func test(_ condition: Condition, dot: Dot) -> Bool? {
         switch condition {
-        case .field(let names):
-            return withFieldSlot(dot, names) { slot -> Bool? in
-                switch slot.pointee {
-                case .string, .bool, .int, .uint, .float, .list, .map, .record: return slot.pointee.isTrue
-                default: return nil
-                }
+        case .field(let path):
+            guard let slot = fieldSlot(dot, path) else { return nil }
+            switch slot.pointee {
+            case .string, .bool, .int, .uint, .float, .list, .map, .record: return slot.pointee.isTrue
+            default: return nil
             }
-        case .compare(let equal, let names, let literal):
-            return withFieldSlot(dot, names) { slot -> Bool? in
-                guard case .string(var s) = slot.pointee else { return nil }
-                return s.withUTF8 { $0.elementsEqual(literal) } == equal
+        case .call(let call):
+            return call._withUnsafeGuaranteedRef { call in test(call, dot: dot) }
+        case .compare(let equal, let path, let literal):
+            guard let slot = fieldSlot(dot, path), case .string(let s) = slot.pointee else { return nil }
+            if let same = s.utf8.withContiguousStorageIfAvailable({ $0.elementsEqual(literal) }) {
+                return same == equal
+            }
+            var copy = s
+            return copy.withUTF8 { $0.elementsEqual(literal) } == equal
+        }
+    }
+
+    /// Calls a borrowing function on slots of dot's fields and on literals;
+    /// nil (the general path decides, errors included) when a field is not a
+    /// plain struct field or holds a nil interface, or when the call fails.
+    private func test(_ call: BorrowedCall, dot: Dot) -> Bool? {
+        call.arguments.withUnsafeBufferPointer { arguments in
+            withUnsafeTemporaryAllocation(of: UnsafePointer<TemplateValue>.self, capacity: arguments.count) { slots -> Bool? in
+                for i in arguments.indices {
+                    switch arguments[i] {
+                    case .literal(let k):
+                        slots.initializeElement(at: i, to: UnsafePointer(call.literals + k))
+                    case .field(let path):
+                        guard let slot = fieldSlot(dot, path) else { return nil }
+                        if case .null = slot.pointee { return nil }
+                        slots.initializeElement(at: i, to: slot)
+                    }
+                }
+                guard let result = try? call.borrowing(UnsafeBufferPointer(slots)) else { return nil }
+                return result.isTrue
             }
         }
     }
 
-    /// Hands `body` the slot of `.A.B` when dot is a struct reached through
-    /// plain fields (no methods, no maps); nil otherwise.
-    private func withFieldSlot<R>(_ dot: Dot, _ names: [FieldName], _ body: (UnsafePointer<TemplateValue>) -> R?) -> R? {
-        guard case .record(let record) = dot.pointee else { return nil }
-        return record.fields.withUnsafeBufferPointer { fields in fieldSlot(record.type, fields, names, 0, body) }
-    }
-
-    /// Follows `names[at...]` from a struct's fields to the slot of the last
-    /// one and hands it to `body`; nil when a step is not a plain struct field.
-    private func fieldSlot<R>(
-        _ type: RecordType, _ fields: UnsafeBufferPointer<TemplateValue>, _ names: [FieldName], _ at: Int,
-        _ body: (UnsafePointer<TemplateValue>) -> R?
-    ) -> R? {
-        guard !type.hasMethods, let idx = type.fieldIndex(names[at]), let base = fields.baseAddress else { return nil }
-        let slot = base + idx
-        if at + 1 == names.count { return body(slot) }
-        guard case .record(let next) = slot.pointee else { return nil }
-        return next.fields.withUnsafeBufferPointer { nextFields in
-            fieldSlot(next.type, nextFields, names, at + 1, body)
+    /// The slot of `.A.B` when dot is a struct reached through plain fields
+    /// (no methods, no maps); nil otherwise.
+    ///
+    /// The address stays valid while dot does: structs are immutable, their
+    /// fields arrays never move, and dot keeps every struct it reaches alive.
+    private func fieldSlot(_ dot: Dot, _ path: FieldPath) -> UnsafePointer<TemplateValue>? {
+        guard var fields = dot.fields, var type = dot.recordType else { return nil }
+        let names = path.names
+        var at = 0
+        while true {
+            guard let index = type._withUnsafeGuaranteedRef({ $0.fieldIndex(names[at]) }) else { return nil }
+            let slot = fields + index
+            at += 1
+            if at == names.count { return slot }
+            guard case .record(let next) = slot.pointee, !next.type.hasMethods,
+                let base = next.fields.withUnsafeBufferPointer({ $0.baseAddress })
+            else { return nil }
+            fields = base
+            type = .passUnretained(next.type)
         }
     }
 

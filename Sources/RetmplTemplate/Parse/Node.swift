@@ -111,6 +111,8 @@ public final class BranchNode: Sendable {
     let elseSteps: [Step]?
     /// The pipeline, when it is a condition the executor tests in place.
     let condition: Condition?
+    /// Keeps what the condition refers to unretained alive.
+    private let pins: [any AnyObject & Sendable]
     init(position: Int, pipe: PipeNode, list: [Node], elseList: [Node]?) {
         self.position = position
         self.pipe = pipe
@@ -118,7 +120,16 @@ public final class BranchNode: Sendable {
         self.elseList = elseList
         self.steps = list.map(Step.init)
         self.elseSteps = elseList.map { $0.map(Step.init) }
-        self.condition = Condition(pipe)
+        if let call = BorrowedCall(pipe) {
+            self.condition = .call(.passUnretained(call))
+            self.pins = [call]
+        } else if let (condition, pins) = Condition.make(pipe) {
+            self.condition = condition
+            self.pins = pins
+        } else {
+            self.condition = nil
+            self.pins = []
+        }
     }
 
     func render(_ keyword: String) -> String {
@@ -132,29 +143,116 @@ public final class BranchNode: Sendable {
 /// form the executor tests without evaluating a pipeline. It applies only
 /// when the field holds a plain value of the literal's kind; anything else
 /// (errors included) takes the general path.
-enum Condition: Sendable {
+enum Condition: @unchecked Sendable {
     /// `.A.B`: its truth.
-    case field([FieldName])
+    case field(FieldPath)
     /// `eq .A.B "text"`, `ne .A.B "text"` (either order): `equal` is the
     /// result when the field's bytes equal the literal's.
-    case compare(equal: Bool, names: [FieldName], literal: [UInt8])
+    case compare(equal: Bool, path: FieldPath, literal: UnsafeBufferPointer<UInt8>)
+    /// `.A | f "x"`, `f .A "x"`: a function that borrows its arguments, on
+    /// fields of dot and literals.
+    case call(Unmanaged<BorrowedCall>)
 
-    init?(_ pipe: PipeNode) {
-        if let names = pipe.singleField {
-            self = .field(names)
-            return
-        }
+    /// The condition and the objects its payload points into.
+    static func make(_ pipe: PipeNode) -> (Condition, [any AnyObject & Sendable])? {
         guard pipe.declarations.isEmpty, pipe.commands.count == 1 else { return nil }
         let args = pipe.commands[0].arguments
+        if args.count == 1, case .field(_, let names) = args[0] {
+            let path = Pinned(names)
+            return (.field(FieldPath(path)), [path])
+        }
         guard args.count == 3, case .identifier(_, let f) = args[0], case .compare(let op)? = f.builtin,
             op == .eq || op == .ne
         else { return nil }
         switch (args[1], args[2]) {
         case (.field(_, let names), .string(_, _, .string(let text))), (.string(_, _, .string(let text)), .field(_, let names)):
-            self = .compare(equal: op == .eq, names: names, literal: Array(text.utf8))
+            let path = Pinned(names)
+            let literal = Pinned(Array(text.utf8))
+            return (.compare(equal: op == .eq, path: FieldPath(path), literal: literal.buffer), [path, literal])
         default:
             return nil
         }
+    }
+}
+
+/// A copy of an array at an address that stays put while the object lives:
+/// what the executor's fast paths read from nodes without retaining anything.
+final class Pinned<Element>: @unchecked Sendable {
+    let buffer: UnsafeBufferPointer<Element>
+    init(_ elements: [Element]) {
+        let b = UnsafeMutableBufferPointer<Element>.allocate(capacity: elements.count)
+        _ = b.initialize(from: elements)
+        buffer = UnsafeBufferPointer(b)
+    }
+    deinit {
+        let b = UnsafeMutableBufferPointer(mutating: buffer)
+        b.deinitialize()
+        b.deallocate()
+    }
+}
+
+/// `.A.B`: field names, pinned by a node.
+struct FieldPath: @unchecked Sendable {
+    let names: UnsafeBufferPointer<FieldName>
+    init(_ pinned: Pinned<FieldName>) { names = pinned.buffer }
+    init(_ names: UnsafeBufferPointer<FieldName>) { self.names = names }
+}
+
+/// A call of a pure function (one with a borrowing implementation) whose
+/// arguments are fields of dot and literals, in call order with the piped
+/// value last: `.Tags | contains "http"`, `in .Tags "http"`. The executor
+/// hands the function pointers to the fields' slots and to the literals
+/// kept here, so no value is copied.
+final class BorrowedCall: @unchecked Sendable {
+    enum Argument { case field(FieldPath), literal(Int) }
+    let borrowing: TemplateFunction.Borrowing
+    let arguments: [Argument]
+    private let paths: [Pinned<FieldName>]
+    /// Literal values at stable addresses (immutable after init).
+    let literals: UnsafeMutablePointer<TemplateValue>
+    private let literalCount: Int
+
+    init?(_ pipe: PipeNode) {
+        guard pipe.declarations.isEmpty, pipe.commands.count == 1 || pipe.commands.count == 2 else { return nil }
+        let call = pipe.commands[pipe.commands.count - 1].arguments
+        guard case .identifier(_, let f) = call[0], let borrowing = f.borrowing else { return nil }
+        var operands = Array(call.dropFirst())
+        if pipe.commands.count == 2 {
+            let first = pipe.commands[0].arguments
+            guard first.count == 1 else { return nil }
+            operands.append(first[0])
+        }
+        guard operands.count == f.parameters.count, f.variadic == nil else { return nil }
+        var arguments: [Argument] = []
+        var values: [TemplateValue] = []
+        var paths: [Pinned<FieldName>] = []
+        for operand in operands {
+            switch operand {
+            case .field(_, let names):
+                let path = Pinned(names)
+                paths.append(path)
+                arguments.append(.field(FieldPath(path)))
+            case .string(_, _, let v):
+                arguments.append(.literal(values.count))
+                values.append(v)
+            case .bool(_, let b):
+                arguments.append(.literal(values.count))
+                values.append(.bool(b))
+            default:
+                return nil
+            }
+        }
+        self.borrowing = borrowing
+        self.arguments = arguments
+        self.paths = paths
+        self.literalCount = values.count
+        self.literals = .allocate(capacity: max(1, values.count))
+        literals.initialize(from: values, count: values.count)
+    }
+
+    deinit {
+        literals.deinitialize(count: literalCount)
+        literals.deallocate()
     }
 }
 
@@ -179,7 +277,8 @@ public final class PipeNode: Sendable, CustomStringConvertible {
     public let declarations: [String]
     public let commands: [CommandNode]
     /// Set when the pipeline is exactly `.A.B`: the executor's fast paths.
-    let singleField: [FieldName]?
+    let singleField: FieldPath?
+    private let singleFieldPin: Pinned<FieldName>?
     init(position: Int, isAssign: Bool, declarations: [String], commands: [CommandNode]) {
         self.position = position
         self.isAssign = isAssign
@@ -188,8 +287,11 @@ public final class PipeNode: Sendable, CustomStringConvertible {
         if declarations.isEmpty, commands.count == 1, commands[0].arguments.count == 1,
             case .field(_, let names) = commands[0].arguments[0]
         {
-            singleField = names
+            let pin = Pinned(names)
+            singleFieldPin = pin
+            singleField = FieldPath(pin)
         } else {
+            singleFieldPin = nil
             singleField = nil
         }
     }

@@ -21,6 +21,15 @@ public final class TemplateFunction: Sendable {
     let implementation: Implementation
     let builtin: Builtin?
 
+    /// Calls the function on borrowed arguments: pointers to values the caller
+    /// keeps alive. Only for functions whose parameters are all `interface{}`
+    /// (no conversion), that need no execution context, and that neither keep
+    /// nor change their arguments.
+    public typealias Borrowing = @Sendable (_ arguments: UnsafeBufferPointer<UnsafePointer<TemplateValue>>) throws -> TemplateValue
+    /// Set for pure functions the executor may call without copying their
+    /// arguments (a condition such as `.Tags | contains "http"` tests fields in place).
+    let borrowing: Borrowing?
+
     /// Built-ins the executor treats specially (short-circuit, `call`).
     enum Builtin: Sendable, Equatable { case and, or, call, compare(Comparison) }
 
@@ -35,6 +44,7 @@ public final class TemplateFunction: Sendable {
         self.takesRawValues = rawValues
         self.implementation = implementation
         self.builtin = .compare(comparison)
+        self.borrowing = nil
     }
 
     public init(
@@ -50,6 +60,27 @@ public final class TemplateFunction: Sendable {
         self.takesRawValues = rawValues
         self.implementation = implementation
         self.builtin = nil
+        self.borrowing = nil
+    }
+
+    /// A pure function of `arity` `interface{}` parameters, with a borrowing
+    /// implementation; the general one copies the arguments and calls it.
+    public init(_ name: String, pureArity arity: Int, _ borrowing: @escaping Borrowing) {
+        self.name = name
+        self.parameters = Array(repeating: .interface, count: arity)
+        self.variadic = nil
+        self.takesRawValues = false
+        self.builtin = nil
+        self.borrowing = borrowing
+        self.implementation = { arguments, _ in
+            try arguments.withUnsafeBufferPointer { values in
+                try withUnsafeTemporaryAllocation(of: UnsafePointer<TemplateValue>.self, capacity: values.count) { slots in
+                    guard let base = values.baseAddress else { return try borrowing(UnsafeBufferPointer(slots)) }
+                    for i in values.indices { slots.initializeElement(at: i, to: base + i) }
+                    return try borrowing(UnsafeBufferPointer(slots))
+                }
+            }
+        }
     }
 
     init(builtin: Builtin, name: String, parameters: [GoType], variadic: GoType?) {
@@ -59,6 +90,7 @@ public final class TemplateFunction: Sendable {
         self.takesRawValues = true
         self.implementation = { _, _ in .noValue }
         self.builtin = builtin
+        self.borrowing = nil
     }
 
     /// Invokes the implementation directly (arguments must already match the signature).
