@@ -22,7 +22,7 @@ let package = Package(
     ],
     targets: [
         // The language: lexer, parser, AST, executor, Go's fmt. No registry knowledge.
-        .target(name: "RetmplTemplate", dependencies: ["CRetmplSystem"], swiftSettings: strict),
+        .target(name: "RetmplTemplate", swiftSettings: strict),
         // Registry data model, dependency query grammar, snapshot source.
         .target(name: "RetmplRegistry", dependencies: ["RetmplTemplate", "COpenSSL"], swiftSettings: strict),
         // The system's OpenSSL (Debian's libssl-dev) for HTTPS to Consul.

@@ -15,7 +15,4 @@ size_t cretmpl_malloc_in_use(void);
 /* Returns free heap pages to the system (malloc_trim(0)). Returns 1 when memory was released. */
 int cretmpl_malloc_trim(void);
 
-/* A hint to bring the cache line at `p` in; never faults, whatever `p` is. */
-static inline void cretmpl_prefetch(const void *p) { __builtin_prefetch(p, 0, 3); }
-
 #endif

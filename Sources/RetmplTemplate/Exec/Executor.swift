@@ -231,16 +231,9 @@ final class Executor {
             let body = r.steps
             try l.elements.withUnsafeBufferPointer { elements throws(Failure) in
                 guard let base = elements.baseAddress else { return }
-                let layout = Prefetch.layout
                 let n = elements.count
                 var i = 0
                 while i < n {
-                    if let layout {
-                        if i + 4 < n { Prefetch.object(base + i + 4, layout) }
-                        if i + 3 < n { Prefetch.fields(base + i + 3, layout) }
-                        if i + 2 < n { Prefetch.references(base + i + 2, layout) }
-                        if i + 1 < n { Prefetch.nested(base + i + 1, layout) }
-                    }
                     let c = try Executor.withDot(base + i) { e throws(Failure) in try walkList(body, dot: e) }
                     if vars.count > mark { vars.removeSubrange(mark...) }
                     if c == .breakLoop { break }
