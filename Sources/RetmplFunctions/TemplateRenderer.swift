@@ -38,11 +38,12 @@ public struct TemplateRenderer: Sendable {
         self.template = try TextTemplate(source: source, name: name, functions: ConsulFunctions.table, options: options)
     }
 
-    /// Runs one pass against `source`.
-    public func render(source: any DataSource) -> Result {
+    /// Runs one pass against `source`. `sizeHint`: the size of the last
+    /// rendering, if any (the output buffer starts that big).
+    public func render(source: any DataSource, sizeHint: Int = 0) -> Result {
         let state = RenderState(source: source)
         do {
-            let bytes = try template.execute(data: .noValue, environment: state)
+            let bytes = try template.execute(data: .noValue, environment: state, capacity: max(sizeHint + sizeHint / 8, 4096))
             if state.missing.isEmpty {
                 return Result(outcome: .rendered(bytes), dependencies: state.used)
             }

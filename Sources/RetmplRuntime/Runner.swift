@@ -354,7 +354,8 @@ public actor Runner {
             }
             templates[i].changed.removeAll()
             templates[i].changedAll = false
-            let result = templates[i].renderer.render(source: brain)
+            let result = templates[i].renderer.render(source: brain, sizeHint: templates[i].lastSize)
+            if case .rendered(let bytes) = result.outcome { templates[i].lastSize = bytes.count }
             if templates[i].dependencies != result.dependencies {
                 templates[i].dependencies = result.dependencies
                 dependenciesMoved = true
@@ -663,6 +664,8 @@ struct ManagedTemplate {
     var hasRendered = false
     /// What the runner last published (sinks and dry runs compare against it).
     var lastPublished: [UInt8]?
+    /// Size of the last complete rendering: the next one's buffer starts that big.
+    var lastSize = 0
 
     init(_ config: TemplateConfig) throws(RuntimeError) {
         self.config = config

@@ -87,10 +87,14 @@ public struct TextTemplate: Sendable {
     ///   - data: the value of `.` and `$` (consul-template passes none: `.noValue`).
     ///   - environment: state for the function library, visible to functions as
     ///     ``ExecutionContext/environment``.
+    ///   - capacity: bytes to reserve for the output; the size of the last
+    ///     rendering saves growing the buffer by doubling (copies and fresh pages).
     /// - Throws: ``TemplateError`` of kind `.execution`, naming the location.
-    public func execute(data: TemplateValue = .noValue, environment: AnyObject? = nil) throws(TemplateError) -> [UInt8] {
+    public func execute(
+        data: TemplateValue = .noValue, environment: AnyObject? = nil, capacity: Int = 4096
+    ) throws(TemplateError) -> [UInt8] {
         let ex = Executor(template: self, environment: environment)
-        ex.output.reserveCapacity(4096)
+        ex.output.reserveCapacity(max(capacity, 256))
         let run = { [rootSteps] () -> Executor.Failure? in
             do throws(Executor.Failure) {
                 try ex.run(rootSteps, data: data)

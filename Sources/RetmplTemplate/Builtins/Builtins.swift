@@ -7,8 +7,8 @@ enum Builtins {
         TemplateFunction(builtin: .call, name: "call", parameters: [.interface], variadic: .interface),
         TemplateFunction("not", [.interface], rawValues: true) { a, _ in .bool(!a[0].isTrue) },
         TemplateFunction("len", [.interface], rawValues: true) { a, _ in try length(a[0]) },
-        TemplateFunction("index", [.interface], variadic: .interface, rawValues: true) { a, _ in
-            try index(a[0], Array(a.dropFirst()))
+        TemplateFunction("index", [.interface], variadic: .interface, rawValues: true) { a in
+            try index(a[0].pointee, a.dropFirst().lazy.map(\.pointee))
         },
         TemplateFunction("slice", [.interface], variadic: .interface, rawValues: true) { a, _ in
             try slice(a[0], Array(a.dropFirst()))
@@ -87,7 +87,7 @@ enum Builtins {
         return Int(x)
     }
 
-    static func index(_ item: TemplateValue, _ indexes: [TemplateValue]) throws(TemplateFunctionError) -> TemplateValue {
+    static func index<Indexes: Sequence<TemplateValue>>(_ item: TemplateValue, _ indexes: Indexes) throws(TemplateFunctionError) -> TemplateValue {
         if case .noValue = item { throw TemplateFunctionError("index of untyped nil") }
         var cur = item
         for idx in indexes {

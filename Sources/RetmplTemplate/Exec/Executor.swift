@@ -185,6 +185,10 @@ final class Executor {
     }
 
     private func walkAction(_ a: ActionNode, dot: Dot) throws(Failure) -> Control {
+        if let call = a.call, let value = call._withUnsafeGuaranteedRef({ call in self.call(call, dot: dot) }) {
+            try printValue(value, at: a.pipe)
+            return .normal
+        }
         if let names = a.pipe.singleField, printField(dot, names) {
             return .normal
         }
@@ -375,7 +379,7 @@ final class Executor {
             default: return nil
             }
         case .call(let call):
-            return call._withUnsafeGuaranteedRef { call in test(call, dot: dot) }
+            return call._withUnsafeGuaranteedRef { call in self.call(call, dot: dot) }?.isTrue
         case .compare(let equal, let path, let literal):
             guard let slot = fieldSlot(dot, path), case .string(let s) = slot.pointee else { return nil }
             if let same = s.utf8.withContiguousStorageIfAvailable({ $0.elementsEqual(literal) }) {
@@ -388,10 +392,10 @@ final class Executor {
 
     /// Calls a borrowing function on slots of dot's fields and on literals;
     /// nil (the general path decides, errors included) when a field is not a
-    /// plain struct field or holds a nil interface, or when the call fails.
-    private func test(_ call: BorrowedCall, dot: Dot) -> Bool? {
+    /// plain struct field or holds a typed nil, or when the call fails.
+    private func call(_ call: BorrowedCall, dot: Dot) -> TemplateValue? {
         call.arguments.withUnsafeBufferPointer { arguments in
-            withUnsafeTemporaryAllocation(of: UnsafePointer<TemplateValue>.self, capacity: arguments.count) { slots -> Bool? in
+            withUnsafeTemporaryAllocation(of: UnsafePointer<TemplateValue>.self, capacity: arguments.count) { slots -> TemplateValue? in
                 for i in arguments.indices {
                     switch arguments[i] {
                     case .literal(let k):
@@ -402,8 +406,7 @@ final class Executor {
                         slots.initializeElement(at: i, to: slot)
                     }
                 }
-                guard let result = try? call.borrowing(UnsafeBufferPointer(slots)) else { return nil }
-                return result.isTrue
+                return try? call.borrowing(UnsafeBufferPointer(slots))
             }
         }
     }

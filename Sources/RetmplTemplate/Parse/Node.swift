@@ -94,9 +94,14 @@ public final class TextNode: Sendable {
 public final class ActionNode: Sendable {
     public let position: Int
     public let pipe: PipeNode
+    /// The pipeline, when it is a call the executor makes on borrowed arguments.
+    let call: Unmanaged<BorrowedCall>?
+    private let pin: BorrowedCall?
     init(position: Int, pipe: PipeNode) {
         self.position = position
         self.pipe = pipe
+        self.pin = BorrowedCall(pipe)
+        self.call = pin.map { .passUnretained($0) }
     }
 }
 
@@ -215,14 +220,14 @@ final class BorrowedCall: @unchecked Sendable {
     init?(_ pipe: PipeNode) {
         guard pipe.declarations.isEmpty, pipe.commands.count == 1 || pipe.commands.count == 2 else { return nil }
         let call = pipe.commands[pipe.commands.count - 1].arguments
-        guard case .identifier(_, let f) = call[0], let borrowing = f.borrowing else { return nil }
+        guard case .identifier(_, let f) = call[0], f.borrowsAsIs, let borrowing = f.borrowing else { return nil }
         var operands = Array(call.dropFirst())
         if pipe.commands.count == 2 {
             let first = pipe.commands[0].arguments
             guard first.count == 1 else { return nil }
             operands.append(first[0])
         }
-        guard operands.count == f.parameters.count, f.variadic == nil else { return nil }
+        guard operands.count == f.parameters.count || (f.variadic != nil && operands.count > f.parameters.count) else { return nil }
         var arguments: [Argument] = []
         var values: [TemplateValue] = []
         var paths: [Pinned<FieldName>] = []

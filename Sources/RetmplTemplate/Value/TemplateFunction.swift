@@ -63,13 +63,21 @@ public final class TemplateFunction: Sendable {
         self.borrowing = nil
     }
 
-    /// A pure function of `arity` `interface{}` parameters, with a borrowing
-    /// implementation; the general one copies the arguments and calls it.
-    public init(_ name: String, pureArity arity: Int, _ borrowing: @escaping Borrowing) {
+    /// A pure function with a borrowing implementation; the general one
+    /// copies the arguments and calls it. The executor borrows arguments
+    /// only when they need no conversion: `rawValues`, or every parameter
+    /// `interface{}`.
+    public init(
+        _ name: String,
+        _ parameters: [GoType],
+        variadic: GoType? = nil,
+        rawValues: Bool = false,
+        borrowing: @escaping Borrowing
+    ) {
         self.name = name
-        self.parameters = Array(repeating: .interface, count: arity)
-        self.variadic = nil
-        self.takesRawValues = false
+        self.parameters = parameters
+        self.variadic = variadic
+        self.takesRawValues = rawValues
         self.builtin = nil
         self.borrowing = borrowing
         self.implementation = { arguments, _ in
@@ -81,6 +89,11 @@ public final class TemplateFunction: Sendable {
                 }
             }
         }
+    }
+
+    /// True when the executor may hand this function borrowed arguments as they are.
+    var borrowsAsIs: Bool {
+        borrowing != nil && (takesRawValues || (parameters.allSatisfy { $0 == .interface } && (variadic ?? .interface) == .interface))
     }
 
     init(builtin: Builtin, name: String, parameters: [GoType], variadic: GoType?) {
