@@ -15,8 +15,8 @@ enum Builtins {
         },
         TemplateFunction("print", [], variadic: .interface) { a, _ in .string(GoFormat.sprint(a)) },
         TemplateFunction("println", [], variadic: .interface) { a, _ in .string(GoFormat.sprintln(a)) },
-        TemplateFunction("printf", [.string], variadic: .interface) { a, _ in
-            .string(GoFormat.sprintf(a[0].stringValue ?? "", Array(a.dropFirst())))
+        TemplateFunction("printf", [.string], variadic: .interface) { a in
+            .string(GoFormat.sprintf(a[0].pointee.stringValue ?? "", a.dropFirst().map(\.pointee)))
         },
         TemplateFunction("html", [], variadic: .interface) { a, _ in .string(GoEscape.html(escaperInput(a))) },
         TemplateFunction("js", [], variadic: .interface) { a, _ in .string(GoEscape.js(escaperInput(a))) },

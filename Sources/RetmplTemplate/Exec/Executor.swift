@@ -185,10 +185,6 @@ final class Executor {
     }
 
     private func walkAction(_ a: ActionNode, dot: Dot) throws(Failure) -> Control {
-        if let call = a.call, let value = call._withUnsafeGuaranteedRef({ call in self.call(call, dot: dot) }) {
-            try printValue(value, at: a.pipe)
-            return .normal
-        }
         if let names = a.pipe.singleField, printField(dot, names) {
             return .normal
         }
@@ -402,8 +398,12 @@ final class Executor {
                         slots.initializeElement(at: i, to: UnsafePointer(call.literals + k))
                     case .field(let path):
                         guard let slot = fieldSlot(dot, path) else { return nil }
-                        if case .null = slot.pointee { return nil }
                         slots.initializeElement(at: i, to: slot)
+                    }
+                    switch (call.checks[i], slots[i].pointee) {
+                    case (_, .null), (.string, .bytes): return nil
+                    case (.any, _), (.string, .string): break
+                    case (.string, _): return nil
                     }
                 }
                 return try? call.borrowing(UnsafeBufferPointer(slots))
@@ -487,6 +487,11 @@ final class Executor {
     }
 
     func evalPipeline(_ pipe: PipeNode, dot: Dot) throws(Failure) -> TemplateValue {
+        // A borrowed call has no declarations: nothing else to do.
+        if let call = pipe.call, let value = call._withUnsafeGuaranteedRef({ call in self.call(call, dot: dot) }) {
+            if case .null(.interface) = value { return .noValue }
+            return value
+        }
         var value: TemplateValue? = nil
         try Executor.forEachBorrowed(pipe.commands) { cmd throws(Failure) in
             var v = try evalCommand(cmd, dot: dot, final: value)

@@ -94,14 +94,9 @@ public final class TextNode: Sendable {
 public final class ActionNode: Sendable {
     public let position: Int
     public let pipe: PipeNode
-    /// The pipeline, when it is a call the executor makes on borrowed arguments.
-    let call: Unmanaged<BorrowedCall>?
-    private let pin: BorrowedCall?
     init(position: Int, pipe: PipeNode) {
         self.position = position
         self.pipe = pipe
-        self.pin = BorrowedCall(pipe)
-        self.call = pin.map { .passUnretained($0) }
     }
 }
 
@@ -125,9 +120,9 @@ public final class BranchNode: Sendable {
         self.elseList = elseList
         self.steps = list.map(Step.init)
         self.elseSteps = elseList.map { $0.map(Step.init) }
-        if let call = BorrowedCall(pipe) {
-            self.condition = .call(.passUnretained(call))
-            self.pins = [call]
+        if let call = pipe.call {
+            self.condition = .call(call)
+            self.pins = []
         } else if let (condition, pins) = Condition.make(pipe) {
             self.condition = condition
             self.pins = pins
@@ -212,22 +207,29 @@ final class BorrowedCall: @unchecked Sendable {
     enum Argument { case field(FieldPath), literal(Int) }
     let borrowing: TemplateFunction.Borrowing
     let arguments: [Argument]
+    /// What each argument must be to be passed as it is.
+    let checks: [TemplateFunction.BorrowedCheck]
     private let paths: [Pinned<FieldName>]
     /// Literal values at stable addresses (immutable after init).
     let literals: UnsafeMutablePointer<TemplateValue>
     private let literalCount: Int
 
-    init?(_ pipe: PipeNode) {
-        guard pipe.declarations.isEmpty, pipe.commands.count == 1 || pipe.commands.count == 2 else { return nil }
-        let call = pipe.commands[pipe.commands.count - 1].arguments
-        guard case .identifier(_, let f) = call[0], f.borrowsAsIs, let borrowing = f.borrowing else { return nil }
+    init?(declarations: [String], commands: [CommandNode]) {
+        guard declarations.isEmpty, commands.count == 1 || commands.count == 2 else { return nil }
+        let call = commands[commands.count - 1].arguments
+        guard case .identifier(_, let f) = call[0], let borrowing = f.borrowing else { return nil }
         var operands = Array(call.dropFirst())
-        if pipe.commands.count == 2 {
-            let first = pipe.commands[0].arguments
+        if commands.count == 2 {
+            let first = commands[0].arguments
             guard first.count == 1 else { return nil }
             operands.append(first[0])
         }
         guard operands.count == f.parameters.count || (f.variadic != nil && operands.count > f.parameters.count) else { return nil }
+        var checks: [TemplateFunction.BorrowedCheck] = []
+        for i in operands.indices {
+            guard let check = f.borrowedCheck(i) else { return nil }
+            checks.append(check)
+        }
         var arguments: [Argument] = []
         var values: [TemplateValue] = []
         var paths: [Pinned<FieldName>] = []
@@ -249,6 +251,7 @@ final class BorrowedCall: @unchecked Sendable {
         }
         self.borrowing = borrowing
         self.arguments = arguments
+        self.checks = checks
         self.paths = paths
         self.literalCount = values.count
         self.literals = .allocate(capacity: max(1, values.count))
@@ -281,6 +284,9 @@ public final class PipeNode: Sendable, CustomStringConvertible {
     /// Declared variable names (`$x`), at most two.
     public let declarations: [String]
     public let commands: [CommandNode]
+    /// Set when the pipeline is a call the executor makes on borrowed arguments.
+    let call: Unmanaged<BorrowedCall>?
+    private let callPin: BorrowedCall?
     /// Set when the pipeline is exactly `.A.B`: the executor's fast paths.
     let singleField: FieldPath?
     private let singleFieldPin: Pinned<FieldName>?
@@ -289,6 +295,9 @@ public final class PipeNode: Sendable, CustomStringConvertible {
         self.isAssign = isAssign
         self.declarations = declarations
         self.commands = commands
+        let call = BorrowedCall(declarations: declarations, commands: commands)
+        self.callPin = call
+        self.call = call.map { .passUnretained($0) }
         if declarations.isEmpty, commands.count == 1, commands[0].arguments.count == 1,
             case .field(_, let names) = commands[0].arguments[0]
         {

@@ -22,9 +22,8 @@ public final class TemplateFunction: Sendable {
     let builtin: Builtin?
 
     /// Calls the function on borrowed arguments: pointers to values the caller
-    /// keeps alive. Only for functions whose parameters are all `interface{}`
-    /// (no conversion), that need no execution context, and that neither keep
-    /// nor change their arguments.
+    /// keeps alive, already of the parameters' types. Only for functions that
+    /// need no execution context and neither keep nor change their arguments.
     public typealias Borrowing = @Sendable (_ arguments: UnsafeBufferPointer<UnsafePointer<TemplateValue>>) throws -> TemplateValue
     /// Set for pure functions the executor may call without copying their
     /// arguments (a condition such as `.Tags | contains "http"` tests fields in place).
@@ -65,8 +64,8 @@ public final class TemplateFunction: Sendable {
 
     /// A pure function with a borrowing implementation; the general one
     /// copies the arguments and calls it. The executor borrows arguments
-    /// only when they need no conversion: `rawValues`, or every parameter
-    /// `interface{}`.
+    /// only when they need no conversion (`interface{}` parameters, raw
+    /// values, strings for `string` parameters).
     public init(
         _ name: String,
         _ parameters: [GoType],
@@ -91,10 +90,20 @@ public final class TemplateFunction: Sendable {
         }
     }
 
-    /// True when the executor may hand this function borrowed arguments as they are.
-    var borrowsAsIs: Bool {
-        borrowing != nil && (takesRawValues || (parameters.allSatisfy { $0 == .interface } && (variadic ?? .interface) == .interface))
+    /// How the executor checks a borrowed argument for parameter `index`:
+    /// nil when the parameter needs a conversion it does not make in place.
+    func borrowedCheck(_ index: Int) -> BorrowedCheck? {
+        if takesRawValues { return .any }
+        let type = index < parameters.count ? parameters[index] : variadic
+        switch type {
+        case .interface?: return .any
+        case .string?: return .string
+        default: return nil
+        }
     }
+
+    /// What a borrowed argument must be to be passed as it is.
+    enum BorrowedCheck: Sendable { case any, string }
 
     init(builtin: Builtin, name: String, parameters: [GoType], variadic: GoType?) {
         self.name = name
