@@ -123,8 +123,11 @@ public final class RecordType: Sendable, Hashable, CustomStringConvertible {
     public let methods: [String: TemplateFunction]
     private let indexByName: [String: Int]
     private let fieldNames: [String]
-    /// Name keys and names side by side: one array to walk on lookup.
+    /// Name keys and names side by side, in field order.
     private let slots: ContiguousArray<(key: UInt64, name: String)>
+    /// Open addressing over the name keys: field index + 1, 0 for empty.
+    /// A lookup probes one or two entries instead of walking the fields.
+    private let table: ContiguousArray<UInt16>
 
     public struct Field: Sendable {
         public let name: String
@@ -149,19 +152,40 @@ public final class RecordType: Sendable, Hashable, CustomStringConvertible {
         for (i, f) in fields.enumerated() { index[f.name] = i }
         self.indexByName = index
         self.fieldNames = fields.map(\.name)
-        self.slots = ContiguousArray(fields.map { (key: FieldName.key(of: $0.name), name: $0.name) })
+        let slots = ContiguousArray(fields.map { (key: FieldName.key(of: $0.name), name: $0.name) })
+        self.slots = slots
+        // Fields past UInt16 stay reachable through the name index below.
+        var size = 8
+        while size < 2 * min(fields.count, Int(UInt16.max) - 1) { size *= 2 }
+        var table = ContiguousArray<UInt16>(repeating: 0, count: size)
+        for i in slots.indices where i < Int(UInt16.max) - 1 {
+            var h = RecordType.bucket(slots[i].key, size - 1)
+            while table[h] != 0 { h = (h + 1) & (size - 1) }
+            table[h] = UInt16(i + 1)
+        }
+        self.table = table
         self.hasMethods = !methods.isEmpty
     }
 
-    /// The index of the field `name` (precomputed key: compares integers).
+    private static func bucket(_ key: UInt64, _ mask: Int) -> Int {
+        Int(truncatingIfNeeded: key ^ (key >> 29)) & mask
+    }
+
+    /// The index of the field `name` (precomputed key: compares integers,
+    /// then the name on a match).
     public func fieldIndex(_ name: FieldName) -> Int? {
-        slots.withUnsafeBufferPointer { buf in
-            var i = 0
-            while i < buf.count {
-                if buf[i].key == name.key && buf[i].name == name.name { return i }
-                i += 1
+        if slots.count >= Int(UInt16.max) - 1 { return fieldIndex(name.name) }
+        return table.withUnsafeBufferPointer { table in
+            slots.withUnsafeBufferPointer { slots in
+                let mask = table.count - 1
+                var h = RecordType.bucket(name.key, mask)
+                while true {
+                    let entry = Int(table[h])
+                    if entry == 0 { return nil }
+                    if slots[entry - 1].key == name.key && slots[entry - 1].name == name.name { return entry - 1 }
+                    h = (h + 1) & mask
+                }
             }
-            return nil
         }
     }
 
