@@ -351,10 +351,7 @@ final class Executor {
         guard let slot = fieldSlot(dot, path) else { return false }
         switch slot.pointee {
         case .string(let s):
-            // Borrows native strings' bytes; bridged ones take the copying path.
-            if s.utf8.withContiguousStorageIfAvailable({ output.append(contentsOf: $0) }) == nil {
-                GoFormat.appendUTF8(s, to: &output)
-            }
+            GoFormat.appendUTF8(s, to: &output)
         case .int(let v, _):
             GoFormat.appendInt(v, to: &output)
         default:
@@ -374,15 +371,9 @@ final class Executor {
             case .string, .bool, .int, .uint, .float, .list, .map, .record: return slot.pointee.isTrue
             default: return nil
             }
-        case .call(let call):
-            return call._withUnsafeGuaranteedRef { call in self.call(call, dot: dot) }?.isTrue
         case .compare(let equal, let path, let literal):
             guard let slot = fieldSlot(dot, path), case .string(let s) = slot.pointee else { return nil }
-            if let same = s.utf8.withContiguousStorageIfAvailable({ $0.elementsEqual(literal) }) {
-                return same == equal
-            }
-            var copy = s
-            return copy.withUTF8 { $0.elementsEqual(literal) } == equal
+            return GoFormat.withUTF8(s) { $0.elementsEqual(literal) } == equal
         }
     }
 

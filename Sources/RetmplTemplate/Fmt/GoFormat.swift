@@ -98,10 +98,17 @@ public enum GoFormat {
 
     @inline(__always)
     static func appendUTF8(_ s: String, to out: inout [UInt8]) {
-        // withUTF8 gives small (inline) strings a contiguous buffer too; the
-        // generic `utf8` sequence path costs ~100 ns for a 10-byte string.
-        var s = s
-        s.withUTF8 { out.append(contentsOf: $0) }
+        withUTF8(s) { out.append(contentsOf: $0) }
+    }
+
+    /// Calls `body` with the UTF-8 bytes of `s`: borrowed from native strings
+    /// (no copy, no retain), from a copy only for bridged ones. The generic
+    /// `utf8` sequence path costs ~100 ns for a 10-byte string.
+    @inline(__always)
+    static func withUTF8<R>(_ s: String, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        if let r = s.utf8.withContiguousStorageIfAvailable(body) { return r }
+        var copy = s
+        return copy.withUTF8(body)
     }
 
     @inline(__always)

@@ -120,10 +120,7 @@ public final class BranchNode: Sendable {
         self.elseList = elseList
         self.steps = list.map(Step.init)
         self.elseSteps = elseList.map { $0.map(Step.init) }
-        if let call = pipe.call {
-            self.condition = .call(call)
-            self.pins = []
-        } else if let (condition, pins) = Condition.make(pipe) {
+        if let (condition, pins) = Condition.make(pipe) {
             self.condition = condition
             self.pins = pins
         } else {
@@ -149,18 +146,12 @@ enum Condition: @unchecked Sendable {
     /// `eq .A.B "text"`, `ne .A.B "text"` (either order): `equal` is the
     /// result when the field's bytes equal the literal's.
     case compare(equal: Bool, path: FieldPath, literal: UnsafeBufferPointer<UInt8>)
-    /// `.A | f "x"`, `f .A "x"`: a function that borrows its arguments, on
-    /// fields of dot and literals.
-    case call(Unmanaged<BorrowedCall>)
 
     /// The condition and the objects its payload points into.
     static func make(_ pipe: PipeNode) -> (Condition, [any AnyObject & Sendable])? {
         guard pipe.declarations.isEmpty, pipe.commands.count == 1 else { return nil }
+        if let path = pipe.singleField { return (.field(path), []) }
         let args = pipe.commands[0].arguments
-        if args.count == 1, case .field(_, let names) = args[0] {
-            let path = Pinned(names)
-            return (.field(FieldPath(path)), [path])
-        }
         guard args.count == 3, case .identifier(_, let f) = args[0], case .compare(let op)? = f.builtin,
             op == .eq || op == .ne
         else { return nil }

@@ -35,51 +35,50 @@ public final class TemplateFunction: Sendable {
     /// Go's comparison built-ins, which the executor evaluates without an argument array.
     enum Comparison: Sendable, Equatable { case eq, ne, lt, le, gt, ge }
 
-    /// A comparison built-in: its general implementation plus the tag for the fast path.
-    init(comparison: Comparison, _ parameters: [GoType], variadic: GoType? = nil, rawValues: Bool, _ implementation: @escaping Implementation) {
-        self.name = "\(comparison)"
+    private init(
+        name: String, parameters: [GoType], variadic: GoType?, rawValues: Bool,
+        implementation: @escaping Implementation, builtin: Builtin?, borrowing: Borrowing?
+    ) {
+        self.name = name
         self.parameters = parameters
         self.variadic = variadic
         self.takesRawValues = rawValues
         self.implementation = implementation
-        self.builtin = .compare(comparison)
-        self.borrowing = nil
+        self.builtin = builtin
+        self.borrowing = borrowing
     }
 
-    public init(
+    /// A comparison built-in: its general implementation plus the tag for the fast path.
+    convenience init(comparison: Comparison, _ parameters: [GoType], variadic: GoType? = nil, rawValues: Bool, _ implementation: @escaping Implementation) {
+        self.init(
+            name: "\(comparison)", parameters: parameters, variadic: variadic, rawValues: rawValues,
+            implementation: implementation, builtin: .compare(comparison), borrowing: nil)
+    }
+
+    public convenience init(
         _ name: String,
         _ parameters: [GoType],
         variadic: GoType? = nil,
         rawValues: Bool = false,
         _ implementation: @escaping Implementation
     ) {
-        self.name = name
-        self.parameters = parameters
-        self.variadic = variadic
-        self.takesRawValues = rawValues
-        self.implementation = implementation
-        self.builtin = nil
-        self.borrowing = nil
+        self.init(
+            name: name, parameters: parameters, variadic: variadic, rawValues: rawValues,
+            implementation: implementation, builtin: nil, borrowing: nil)
     }
 
     /// A pure function with a borrowing implementation; the general one
     /// copies the arguments and calls it. The executor borrows arguments
     /// only when they need no conversion (`interface{}` parameters, raw
     /// values, strings for `string` parameters).
-    public init(
+    public convenience init(
         _ name: String,
         _ parameters: [GoType],
         variadic: GoType? = nil,
         rawValues: Bool = false,
         borrowing: @escaping Borrowing
     ) {
-        self.name = name
-        self.parameters = parameters
-        self.variadic = variadic
-        self.takesRawValues = rawValues
-        self.builtin = nil
-        self.borrowing = borrowing
-        self.implementation = { arguments, _ in
+        let general: Implementation = { arguments, _ in
             try arguments.withUnsafeBufferPointer { values in
                 try withUnsafeTemporaryAllocation(of: UnsafePointer<TemplateValue>.self, capacity: values.count) { slots in
                     guard let base = values.baseAddress else { return try borrowing(UnsafeBufferPointer(slots)) }
@@ -88,6 +87,9 @@ public final class TemplateFunction: Sendable {
                 }
             }
         }
+        self.init(
+            name: name, parameters: parameters, variadic: variadic, rawValues: rawValues,
+            implementation: general, builtin: nil, borrowing: borrowing)
     }
 
     /// How the executor checks a borrowed argument for parameter `index`:
@@ -105,14 +107,10 @@ public final class TemplateFunction: Sendable {
     /// What a borrowed argument must be to be passed as it is.
     enum BorrowedCheck: Sendable { case any, string }
 
-    init(builtin: Builtin, name: String, parameters: [GoType], variadic: GoType?) {
-        self.name = name
-        self.parameters = parameters
-        self.variadic = variadic
-        self.takesRawValues = true
-        self.implementation = { _, _ in .noValue }
-        self.builtin = builtin
-        self.borrowing = nil
+    convenience init(builtin: Builtin, name: String, parameters: [GoType], variadic: GoType?) {
+        self.init(
+            name: name, parameters: parameters, variadic: variadic, rawValues: true,
+            implementation: { _, _ in .noValue }, builtin: builtin, borrowing: nil)
     }
 
     /// Invokes the implementation directly (arguments must already match the signature).
