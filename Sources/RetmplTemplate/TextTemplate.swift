@@ -93,8 +93,7 @@ public struct TextTemplate: Sendable {
     public func execute(
         data: TemplateValue = .noValue, environment: AnyObject? = nil, capacity: Int = 4096
     ) throws(TemplateError) -> [UInt8] {
-        let ex = Executor(template: self, environment: environment)
-        ex.output.reserveCapacity(max(capacity, 256))
+        let ex = Executor(template: self, environment: environment, capacity: max(capacity, 256))
         let run = { [rootSteps] () -> Executor.Failure? in
             do throws(Executor.Failure) {
                 try ex.run(rootSteps, data: data)
@@ -110,7 +109,7 @@ public struct TextTemplate: Sendable {
                 kind: .execution, name: name, message: error.message, source: source, position: error.position,
                 context: error.context)
         }
-        return ex.output
+        return Array(ex.output.bytes)
     }
 
     /// Executes and decodes the output as UTF-8.

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Executes a parsed template against data, after Go's `text/template/exec.go`.
 ///
 /// One executor exists per execution; it owns the output buffer and the
@@ -62,7 +64,7 @@ final class Executor {
     let template: TextTemplate
     // The executor is single-threaded and never re-enters these accessors
     // overlappingly; dynamic exclusivity checks cost ~3% of a render.
-    @exclusivity(unchecked) var output: [UInt8] = []
+    @exclusivity(unchecked) var output: OutputBuffer
     @exclusivity(unchecked) private var vars: [(name: String, value: TemplateValue)] = []
     private var environment: AnyObject?
     // Set right after init (it refers back to the executor); read on every call.
@@ -88,10 +90,13 @@ final class Executor {
         }
     }
 
-    init(template: TextTemplate, environment: AnyObject?) {
+    init(template: TextTemplate, environment: AnyObject?, capacity: Int) {
         self.template = template
         self.environment = environment
+        output = OutputBuffer(capacity: capacity)
     }
+
+    deinit { output.release() }
 
     func run(_ list: StepList, data: TemplateValue) throws(Failure) {
         vars = [("$", data)]
@@ -104,9 +109,10 @@ final class Executor {
         }
         let savedOutput = output
         let savedVars = vars
-        output = []
+        output = OutputBuffer(capacity: 256)
         vars = [("$", data)]
         defer {
+            output.release()
             output = savedOutput
             vars = savedVars
         }
@@ -120,25 +126,27 @@ final class Executor {
         } catch {
             throw TemplateFunctionError(error.message)
         }
-        return String(decoding: output, as: UTF8.self)
+        return String(decoding: output.bytes, as: UTF8.self)
     }
 
     // MARK: - statements
 
     private func walkList(_ steps: [Step], dot: Dot) throws(Failure) -> Control {
-        var i = 0
-        while i < steps.count {
-            let c = try walk(steps[i], dot: dot)
-            if c != .normal { return c }
-            i += 1
+        try steps.withUnsafeBufferPointer { steps throws(Failure) in
+            var i = 0
+            while i < steps.count {
+                let c = try walk(steps[i], dot: dot)
+                if c != .normal { return c }
+                i += 1
+            }
+            return .normal
         }
-        return .normal
     }
 
     private func walk(_ step: Step, dot: Dot) throws(Failure) -> Control {
         switch step {
         case .text(let t):
-            t._withUnsafeGuaranteedRef { t in t.bytes.withUnsafeBufferPointer { output.append(contentsOf: $0) } }
+            t._withUnsafeGuaranteedRef { t in t.bytes.withUnsafeBufferPointer { output.append($0) } }
         case .action(let a):
             return try Executor.guaranteed(a) { a throws(Failure) in try walkAction(a, dot: dot) }
         case .ifNode(let b):
@@ -351,9 +359,9 @@ final class Executor {
         guard let slot = fieldSlot(dot, path) else { return false }
         switch slot.pointee {
         case .string(let s):
-            GoFormat.appendUTF8(s, to: &output)
+            GoFormat.withUTF8(s) { output.append($0) }
         case .int(let v, _):
-            GoFormat.appendInt(v, to: &output)
+            output.append(decimal: v)
         default:
             return false
         }
@@ -412,7 +420,16 @@ final class Executor {
         let names = path.names
         var at = 0
         while true {
-            guard let index = type._withUnsafeGuaranteedRef({ $0.fieldIndex(names[at]) }) else { return nil }
+            let index: Int
+            let tag = type._withUnsafeGuaranteedRef { $0.cacheTag }
+            let cached = path.cache.map { $0[at].load(ordering: .relaxed) } ?? 0
+            if cached & ~0xFFFF == tag {
+                index = Int(truncatingIfNeeded: cached & 0xFFFF)
+            } else {
+                guard let found = type._withUnsafeGuaranteedRef({ $0.fieldIndex(names[at]) }) else { return nil }
+                if found < 0xFFFF, let cache = path.cache { cache[at].store(tag | UInt64(found), ordering: .relaxed) }
+                index = found
+            }
             let slot = fields + index
             at += 1
             if at == names.count { return slot }
@@ -452,20 +469,20 @@ final class Executor {
     private func printValue(_ value: TemplateValue, at pipe: PipeNode) throws(Failure) {
         switch value {
         case .string(let s):
-            GoFormat.appendUTF8(s, to: &output)
+            GoFormat.withUTF8(s) { output.append($0) }
         case .bytes(let b):
-            output.append(contentsOf: b)
+            output.append(b)
         case .int(let i, _):
-            GoFormat.appendInt(i, to: &output)
+            output.append(decimal: i)
         case .noValue:
-            output.append(contentsOf: Executor.noValueBytes)
+            output.append(Executor.noValueBytes)
         case .record(let r) where r.isPointer:
             // Go prints what a pointer points to.
-            GoFormat.appendValue(.record(TemplateRecord(type: r.type, fields: r.fields, isPointer: false)), to: &output)
+            output.appendFormatted { GoFormat.appendValue(.record(TemplateRecord(type: r.type, fields: r.fields, isPointer: false)), to: &$0) }
         case .channel, .function:
             throw fail("can't print \(pipe) of type \(value.goType?.description ?? "")", at: pipe.position)
         default:
-            GoFormat.appendValue(value, to: &output)
+            output.appendFormatted { GoFormat.appendValue(value, to: &$0) }
         }
     }
 

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The template AST, after Go's `text/template/parse/node.go`.
 ///
 /// Nodes are immutable and shared by every execution. Positions are byte
@@ -157,7 +159,7 @@ enum Condition: @unchecked Sendable {
         else { return nil }
         switch (args[1], args[2]) {
         case (.field(_, let names), .string(_, _, .string(let text))), (.string(_, _, .string(let text)), .field(_, let names)):
-            let path = Pinned(names)
+            let path = PinnedPath(names)
             let literal = Pinned(Array(text.utf8))
             return (.compare(equal: op == .eq, path: FieldPath(path), literal: literal.buffer), [path, literal])
         default:
@@ -182,11 +184,42 @@ final class Pinned<Element>: @unchecked Sendable {
     }
 }
 
-/// `.A.B`: field names, pinned by a node.
+/// `.A.B`: field names, pinned by a node, with an inline cache per name.
 struct FieldPath: @unchecked Sendable {
     let names: UnsafeBufferPointer<FieldName>
-    init(_ pinned: Pinned<FieldName>) { names = pinned.buffer }
-    init(_ names: UnsafeBufferPointer<FieldName>) { self.names = names }
+    /// Per name: the cache tag of the record type last seen there, or-ed
+    /// with that field's index. Every instance in a range shares one type,
+    /// so the executor finds a field with one load and one compare.
+    let cache: UnsafeMutablePointer<Atomic<UInt64>>?
+    init(_ pinned: PinnedPath) {
+        names = pinned.names
+        cache = pinned.cache
+    }
+    /// An uncached path over names the caller keeps alive.
+    init(_ names: UnsafeBufferPointer<FieldName>) {
+        self.names = names
+        cache = nil
+    }
+}
+
+/// The storage a `FieldPath` points into, owned by a node.
+final class PinnedPath: @unchecked Sendable {
+    let names: UnsafeBufferPointer<FieldName>
+    let cache: UnsafeMutablePointer<Atomic<UInt64>>
+    init(_ names: [FieldName]) {
+        let b = UnsafeMutableBufferPointer<FieldName>.allocate(capacity: names.count)
+        _ = b.initialize(from: names)
+        self.names = UnsafeBufferPointer(b)
+        cache = .allocate(capacity: max(1, names.count))
+        for i in 0..<names.count { (cache + i).initialize(to: Atomic(0)) }
+    }
+    deinit {
+        let b = UnsafeMutableBufferPointer(mutating: names)
+        cache.deinitialize(count: b.count)
+        cache.deallocate()
+        b.deinitialize()
+        b.deallocate()
+    }
 }
 
 /// A call of a pure function (one with a borrowing implementation) whose
@@ -200,7 +233,7 @@ final class BorrowedCall: @unchecked Sendable {
     let arguments: [Argument]
     /// What each argument must be to be passed as it is.
     let checks: [TemplateFunction.BorrowedCheck]
-    private let paths: [Pinned<FieldName>]
+    private let paths: [PinnedPath]
     /// Literal values at stable addresses (immutable after init).
     let literals: UnsafeMutablePointer<TemplateValue>
     private let literalCount: Int
@@ -223,11 +256,11 @@ final class BorrowedCall: @unchecked Sendable {
         }
         var arguments: [Argument] = []
         var values: [TemplateValue] = []
-        var paths: [Pinned<FieldName>] = []
+        var paths: [PinnedPath] = []
         for operand in operands {
             switch operand {
             case .field(_, let names):
-                let path = Pinned(names)
+                let path = PinnedPath(names)
                 paths.append(path)
                 arguments.append(.field(FieldPath(path)))
             case .string(_, _, let v):
@@ -280,7 +313,7 @@ public final class PipeNode: Sendable, CustomStringConvertible {
     private let callPin: BorrowedCall?
     /// Set when the pipeline is exactly `.A.B`: the executor's fast paths.
     let singleField: FieldPath?
-    private let singleFieldPin: Pinned<FieldName>?
+    private let singleFieldPin: PinnedPath?
     init(position: Int, isAssign: Bool, declarations: [String], commands: [CommandNode]) {
         self.position = position
         self.isAssign = isAssign
@@ -292,7 +325,7 @@ public final class PipeNode: Sendable, CustomStringConvertible {
         if declarations.isEmpty, commands.count == 1, commands[0].arguments.count == 1,
             case .field(_, let names) = commands[0].arguments[0]
         {
-            let pin = Pinned(names)
+            let pin = PinnedPath(names)
             singleFieldPin = pin
             singleField = FieldPath(pin)
         } else {

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The Go type a template value has in consul-template.
 ///
 /// Templates observe Go types: `%T` and `%#v` print them, function calls
@@ -116,6 +118,11 @@ public indirect enum GoType: Sendable, Hashable, CustomStringConvertible {
 /// Field names are resolved to indices once per (node, type) pair by the
 /// executor, so the table here is only consulted on a cache miss.
 public final class RecordType: Sendable, Hashable, CustomStringConvertible {
+    /// Unique per type ever made, shifted left by 16 (never 0): what a
+    /// field path's cache records, so a type freed and another allocated at
+    /// the same address can never match a stale entry.
+    let cacheTag: UInt64
+    private static let nextTag = Atomic<UInt64>(1)
     /// Package-qualified name, e.g. `dependency.HealthService`.
     public let name: String
     public let fields: [Field]
@@ -165,6 +172,7 @@ public final class RecordType: Sendable, Hashable, CustomStringConvertible {
         }
         self.table = table
         self.hasMethods = !methods.isEmpty
+        self.cacheTag = RecordType.nextTag.wrappingAdd(1, ordering: .relaxed).oldValue << 16
     }
 
     private static func bucket(_ key: UInt64, _ mask: Int) -> Int {
