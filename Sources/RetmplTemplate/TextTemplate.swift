@@ -93,23 +93,39 @@ public struct TextTemplate: Sendable {
     public func execute(
         data: TemplateValue = .noValue, environment: AnyObject? = nil, capacity: Int = 4096
     ) throws(TemplateError) -> [UInt8] {
-        let ex = Executor(template: self, environment: environment, capacity: max(capacity, 256))
-        let run = { [rootSteps] () -> Executor.Failure? in
-            do throws(Executor.Failure) {
-                try ex.run(rootSteps, data: data)
-                return nil
-            } catch {
-                return error
-            }
-        }
         // `template` calls can recurse: such templates, and deeply nested ones, run on a big stack.
         let deep = !definitions.isEmpty || maxNesting > TextTemplate.inlineDepthBudget / 4
-        if let error = deep ? DeepStack.run(run) : run() {
+        var failure: Executor.Failure?
+        var spilled: [UInt8]?
+        // Rendered straight into the result; only output past the reserved
+        // capacity goes through a buffer of the executor's own and a copy.
+        // Some slack: the next rendering is often a little longer than the last.
+        let hint = min(max(capacity, 0), 1 << 30)
+        let reserved = max(hint, 256) + hint / 16
+        let written = [UInt8](unsafeUninitializedCapacity: reserved) { memory, initialized in
+            let ex = Executor(template: self, environment: environment, output: OutputBuffer(lending: memory))
+            let run = { [rootSteps] () -> Executor.Failure? in
+                do throws(Executor.Failure) {
+                    try ex.run(rootSteps, data: data)
+                    return nil
+                } catch {
+                    return error
+                }
+            }
+            failure = deep ? DeepStack.run(run) : run()
+            if ex.output.ownsMemory {
+                spilled = Array(ex.output.bytes)
+                initialized = 0
+            } else {
+                initialized = ex.output.count
+            }
+        }
+        if let error = failure {
             throw TemplateError(
                 kind: .execution, name: name, message: error.message, source: source, position: error.position,
                 context: error.context)
         }
-        return Array(ex.output.bytes)
+        return spilled ?? written
     }
 
     /// Executes and decodes the output as UTF-8.

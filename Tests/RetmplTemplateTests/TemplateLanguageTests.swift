@@ -139,4 +139,50 @@ private let sample: TemplateValue = .map(TemplateMap(type: .stringAnyMap, string
         let twice = try TextTemplate(source: once).sourceDescription
         #expect(once == twice)
     }
+
+    @Test func printsIntegersAsGoDoes() throws {
+        // Fields print through the executor's own decimal writer; dot through the general path.
+        let values: [Int64] = [0, 7, 9, 10, 42, 99, 100, 101, 8080, 65_535, -1, -9, -10, -100, 1_000_000_007,
+                               999_999_999_999_999_999, 1_000_000_000_000_000_000, .max, .min, .min + 1]
+        let type = RecordType(name: "main.T", fields: [.init("N", .int64)])
+        let list = TemplateValue.list(TemplateList(type: .slice(.record(type)), elements: values.map {
+            .record(TemplateRecord(type: type, fields: [.int($0, .int64)]))
+        }))
+        let expected = values.map(String.init).joined(separator: ",") + ","
+        #expect(try render("{{ range . }}{{ .N }},{{ end }}", list) == expected)
+        #expect(try render("{{ range . }}{{ .N | print }},{{ end }}", list) == expected)
+    }
+
+    @Test func outputGrowsPastItsFirstCapacity() throws {
+        let t = try TextTemplate(source: "{{ range 20000 }}{{ . }}:abcdefgh {{ end }}")
+        let small = try t.execute(capacity: 1)
+        let large = try t.execute(capacity: 1 << 20)
+        #expect(small == large)
+        let expected = (0..<20000).map { "\($0):abcdefgh " }.joined()
+        #expect(String(decoding: small, as: UTF8.self) == expected)
+    }
+
+    @Test func fieldPathsFollowEachRecordType() async throws {
+        // One template, records of different types with the field at different
+        // places: a field path's cache of the last type must never hand one
+        // type's index to another, in sequence or from concurrent renders.
+        let a = RecordType(name: "main.A", fields: [.init("X", .string), .init("Y", .string)])
+        let b = RecordType(name: "main.B", fields: [.init("Y", .string), .init("Z", .string), .init("X", .string)])
+        let c = RecordType(name: "main.C", fields: [.init("Q", .string), .init("X", .string), .init("Y", .string)])
+        func record(_ type: RecordType, _ values: [String]) -> TemplateValue {
+            .record(TemplateRecord(type: type, fields: values.map { .string($0) }))
+        }
+        let mixed = TemplateValue.list(TemplateList(type: .anySlice, elements: [
+            record(a, ["a.x", "a.y"]), record(b, ["b.y", "b.z", "b.x"]), record(a, ["a2.x", "a2.y"]),
+            record(c, ["c.q", "c.x", "c.y"]), record(b, ["b2.y", "b2.z", "b2.x"]),
+        ]))
+        let t = try TextTemplate(source: "{{ range . }}{{ .Y }}/{{ if eq .Y \"b.y\" }}B{{ end }}{{ with .X }}{{ . }}{{ end }} {{ end }}")
+        let expected = "a.y/a.x b.y/Bb.x a2.y/a2.x c.y/c.x b2.y/b2.x "
+        #expect(try t.render(data: mixed) == expected)
+        let outputs = await withTaskGroup(of: String.self) { group in
+            for _ in 0..<8 { group.addTask { (0..<200).map { _ in (try? t.render(data: mixed)) ?? "error" }.joined() } }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(outputs == Array(repeating: String(repeating: expected, count: 200), count: 8))
+    }
 }

@@ -90,10 +90,10 @@ final class Executor {
         }
     }
 
-    init(template: TextTemplate, environment: AnyObject?, capacity: Int) {
+    init(template: TextTemplate, environment: AnyObject?, output: OutputBuffer) {
         self.template = template
         self.environment = environment
-        output = OutputBuffer(capacity: capacity)
+        self.output = output
     }
 
     deinit { output.release() }

@@ -16,16 +16,36 @@ struct OutputBuffer {
     private(set) var base: UnsafeMutablePointer<UInt8>
     private(set) var count = 0
     private var capacity: Int
+    /// False while writing into memory lent by the caller (an array being
+    /// initialized); growing past it moves the bytes to memory of our own.
+    private(set) var ownsMemory: Bool
 
     /// Memory comes from `malloc` so that growing can use `realloc`: a big
     /// buffer is then moved by remapping pages, not by copying them.
     init(capacity: Int) {
         self.capacity = max(capacity, 64)
         base = OutputBuffer.reallocate(nil, self.capacity)
+        ownsMemory = true
     }
 
-    /// Releases the memory; the buffer must not be used afterwards.
-    func release() { free(base) }
+    /// Writes into `memory` until it is full: rendering straight into the
+    /// result array saves copying megabytes of output at the end.
+    init(lending memory: UnsafeMutableBufferPointer<UInt8>) {
+        if let start = memory.baseAddress, memory.count >= 64 {
+            base = start
+            capacity = memory.count
+            ownsMemory = false
+        } else {
+            capacity = 64
+            base = OutputBuffer.reallocate(nil, capacity)
+            ownsMemory = true
+        }
+    }
+
+    /// Releases memory of our own; the buffer must not be used afterwards.
+    func release() {
+        if ownsMemory { free(base) }
+    }
 
     /// The bytes written so far.
     var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
@@ -55,31 +75,48 @@ struct OutputBuffer {
     mutating func append(decimal v: Int64) {
         if v >= 0 && v < 10 {
             append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: v))
-            return
+        } else {
+            appendDecimalSlow(v)
         }
+    }
+
+    /// Two digits per step from a table, written backwards from the end.
+    private mutating func appendDecimalSlow(_ v: Int64) {
         if 21 > capacity &- count { grow(toFit: 21) }
         var u = v < 0 ? 0 &- UInt64(bitPattern: v) : UInt64(v)
-        // Digits go to the end of a 20-byte window, then move down once.
-        let window = base + count + 1
-        var i = 20
-        repeat {
-            i -= 1
-            window[i] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: u % 10)
-            u /= 10
-        } while u != 0
-        var at = base + count
+        var width = 1
+        var bound: UInt64 = 10
+        while width < 20 && u >= bound {
+            width += 1
+            bound = bound &* 10
+        }
         if v < 0 {
-            at.initialize(to: UInt8(ascii: "-"))
-            at += 1
+            (base + count).initialize(to: UInt8(ascii: "-"))
+            count &+= 1
         }
-        // Forward byte copy: the source lies above the destination.
-        while i < 20 {
-            at.pointee = window[i]
-            at += 1
-            i += 1
+        var end = base + count + width
+        OutputBuffer.digitPairs.withUnsafeBufferPointer { pairs in
+            while u >= 100 {
+                let pair = Int(truncatingIfNeeded: u % 100) &* 2
+                u /= 100
+                end -= 2
+                end[0] = pairs[pair]
+                end[1] = pairs[pair &+ 1]
+            }
+            if u >= 10 {
+                let pair = Int(truncatingIfNeeded: u) &* 2
+                end -= 2
+                end[0] = pairs[pair]
+                end[1] = pairs[pair &+ 1]
+            } else {
+                end -= 1
+                end[0] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: u)
+            }
         }
-        count = at - base
+        count &+= width
     }
+
+    private static let digitPairs: [UInt8] = (0..<100).flatMap { [UInt8(ascii: "0") + UInt8($0 / 10), UInt8(ascii: "0") + UInt8($0 % 10)] }
 
     /// Runs one of the array-based formatters (the general printing paths)
     /// and appends what it wrote.
@@ -93,7 +130,14 @@ struct OutputBuffer {
     private mutating func grow(toFit n: Int) {
         var newCapacity = capacity * 2
         while newCapacity - count < n { newCapacity *= 2 }
-        base = OutputBuffer.reallocate(base, newCapacity)
+        if ownsMemory {
+            base = OutputBuffer.reallocate(base, newCapacity)
+        } else {
+            let own = OutputBuffer.reallocate(nil, newCapacity)
+            own.initialize(from: base, count: count)
+            base = own
+            ownsMemory = true
+        }
         capacity = newCapacity
     }
 
