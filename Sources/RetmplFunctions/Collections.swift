@@ -41,8 +41,8 @@ enum CollectionFunctions {
     static func byKey(_ v: TemplateValue) throws -> TemplateValue {
         guard case .list(let list) = v else { return emptyByKey }
         let pairs = list.elements
-        var groups: [String: [(key: MapKey, value: TemplateValue)]] = [:]
-        var order: [String] = []
+        var groups: [GoStringKey: [(key: MapKey, value: TemplateValue)]] = [:]
+        var order: [GoStringKey] = []
         for p in pairs {
             guard case .record(let r) = p, let keyIndex = r.type.fieldIndex("Key"),
                   case .string(let key) = r.fields[keyIndex] else { continue }
@@ -51,10 +51,11 @@ enum CollectionFunctions {
             var fields = r.fields
             fields[keyIndex] = .string(rest)
             let copy = TemplateRecord(type: r.type, fields: fields, isPointer: r.isPointer)
-            if groups[top] == nil { order.append(top) }
-            groups[top, default: []].append((key: .string(rest), value: .record(copy)))
+            let group = GoStringKey(top)
+            if groups[group] == nil { order.append(group) }
+            groups[group, default: []].append((key: .string(rest), value: .record(copy)))
         }
-        let outer = order.map { (key: MapKey.string($0), value: TemplateValue.map(TemplateMap(type: innerType, unsorted: groups[$0] ?? []))) }
+        let outer = order.map { (key: MapKey.string($0.string), value: TemplateValue.map(TemplateMap(type: innerType, unsorted: groups[$0] ?? []))) }
         return .map(TemplateMap(type: byKeyType, unsorted: outer))
     }
 
@@ -76,18 +77,18 @@ enum CollectionFunctions {
     }
 
     static func byTag(_ v: TemplateValue) throws -> TemplateValue {
-        var groups: [String: [TemplateValue]] = [:]
+        var groups: [GoStringKey: [TemplateValue]] = [:]
         switch v {
         case .noValue: break
         case .list(let l) where l.type.description == healthServiceList || l.type.description == catalogSnippetList:
             for s in l.elements {
                 guard case .list(let tags) = field(s, "Tags") else { continue }
-                for t in tags.elements { groups[t.stringValue ?? "", default: []].append(s) }
+                for t in tags.elements { groups[GoStringKey(t.stringValue ?? ""), default: []].append(s) }
             }
         case .null(let t) where t.description == healthServiceList || t.description == catalogSnippetList: break
         default: throw TemplateFunctionError("byTag: wrong argument type \(v.goTypeName)")
         }
-        let entries = groups.map { (key: MapKey.string($0.key), value: TemplateValue.list(TemplateList(type: .anySlice, elements: $0.value))) }
+        let entries = groups.map { (key: MapKey.string($0.key.string), value: TemplateValue.list(TemplateList(type: .anySlice, elements: $0.value))) }
         return .map(TemplateMap(type: .map(key: .string, value: .anySlice), unsorted: entries))
     }
 
@@ -196,7 +197,7 @@ enum CollectionFunctions {
 
     /// A mutable `map[string]interface{}` under construction (sorted when frozen).
     final class MapBuilder {
-        var values: [String: Value] = [:]
+        var values: [GoStringKey: Value] = [:]
         enum Value {
             case leaf(TemplateValue)
             case map(MapBuilder)
@@ -207,8 +208,8 @@ enum CollectionFunctions {
             entries.reserveCapacity(values.count)
             for (k, v) in values {
                 switch v {
-                case .leaf(let t): entries.append((key: .string(k), value: t))
-                case .map(let b): entries.append((key: .string(k), value: b.freeze()))
+                case .leaf(let t): entries.append((key: .string(k.string), value: t))
+                case .map(let b): entries.append((key: .string(k.string), value: b.freeze()))
                 }
             }
             return .map(TemplateMap(type: .stringAnyMap, unsorted: entries))
@@ -218,8 +219,9 @@ enum CollectionFunctions {
         func insert(_ key: String, _ value: TemplateValue, parent: String) throws {
             let (top, rest, found) = StringOps.cut(key, "/")
             if found {
-                if values[top] == nil { values[top] = .map(MapBuilder()) }
-                switch values[top] {
+                let slot = GoStringKey(top)
+                if values[slot] == nil { values[slot] = .map(MapBuilder()) }
+                switch values[slot] {
                 case .map(let nested)?:
                     try nested.insert(rest, value, parent: key)
                 case .leaf(let existing)?:
@@ -229,7 +231,7 @@ enum CollectionFunctions {
                 }
                 return
             }
-            if !key.isEmpty { values[key] = .leaf(value) }
+            if !key.isEmpty { values[GoStringKey(key)] = .leaf(value) }
         }
     }
 

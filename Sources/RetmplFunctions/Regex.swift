@@ -262,18 +262,19 @@ private extension Unicode.GeneralCategory {
 /// Compiled patterns by source text, shared by all renders.
 private final class RegexCache: @unchecked Sendable {
     private let lock = NSLock()
-    private var entries: [String: GoRegex] = [:]
+    /// Patterns compare by their bytes: "é" and "e\u{301}" are different regexes.
+    private var entries: [GoStringKey: GoRegex] = [:]
 
     func get(_ pattern: String) -> GoRegex? {
         lock.lock()
         defer { lock.unlock() }
-        return entries[pattern]
+        return entries[GoStringKey(pattern)]
     }
 
     func put(_ pattern: String, _ regex: GoRegex) {
         lock.lock()
         defer { lock.unlock() }
         if entries.count >= 512 { entries.removeAll(keepingCapacity: true) }
-        entries[pattern] = regex
+        entries[GoStringKey(pattern)] = regex
     }
 }

@@ -7,22 +7,24 @@ public import RetmplRegistry
 public final class RenderState {
     public let source: any DataSource
     /// Every dependency the execution asked for, in first-use order.
-    public private(set) var used: [Dependency] = []
+    @exclusivity(unchecked) public private(set) var used: [Dependency] = []
     /// Dependencies whose data had not arrived, in first-use order.
-    public private(set) var missing: [Dependency] = []
-    private var usedSet: Set<Dependency> = []
+    @exclusivity(unchecked) public private(set) var missing: [Dependency] = []
+    // Touched on every data call of a render from a single thread: dynamic
+    // exclusivity checks would cost more than the set operations.
+    @exclusivity(unchecked) private var usedSet: Set<Dependency> = []
     /// The data of the last few dependencies recalled, held so that two
     /// calls close together return the same objects (Go's pointer `eq`
     /// between their records holds even though the source rebuilds packed
     /// data on each recall). Bounded: holding every recalled value until the
     /// render ends would keep a 10,000-service registry unpacked in memory.
-    private var recent: [(dependency: Dependency, value: TemplateValue?)] = []
+    @exclusivity(unchecked) private var recent: [(dependency: Dependency, value: TemplateValue?)] = []
     /// The hash of each `recent` dependency: the scan compares integers
     /// instead of copying entries (a retain and release each).
-    private var recentHashes: [Int] = []
-    private var recentNext = 0
+    @exclusivity(unchecked) private var recentHashes: [Int] = []
+    @exclusivity(unchecked) private var recentNext = 0
     private static let recentLimit = 32
-    private var missingSet: Set<Dependency> = []
+    @exclusivity(unchecked) private var missingSet: Set<Dependency> = []
     /// consul-template's `scratch`, fresh for each execution.
     public let scratch = Scratch()
 

@@ -9,10 +9,11 @@ public final class Scratch: TemplateObject, @unchecked Sendable {
     /// A stored value; maps created by `MapSet` stay mutable, as Go's are.
     private enum Entry {
         case value(TemplateValue)
-        case map([String: TemplateValue])
+        case map([GoStringKey: TemplateValue])
     }
 
-    private var values: [String: Entry] = [:]
+    /// Keys compare as Go strings do: by their bytes.
+    private var values: [GoStringKey: Entry] = [:]
 
     public init() {}
 
@@ -23,17 +24,18 @@ public final class Scratch: TemplateObject, @unchecked Sendable {
     public func method(named name: String) -> TemplateFunction? {
         switch name {
         case "Key":
-            return TemplateFunction("Key", [.string]) { [self] a, _ in .bool(values[a.string(0)] != nil) }
+            return TemplateFunction("Key", [.string]) { [self] a, _ in .bool(values[GoStringKey(a.string(0))] != nil) }
         case "Get":
             return TemplateFunction("Get", [.string]) { [self] a, _ in get(a.string(0)) }
         case "Set":
             return TemplateFunction("Set", [.string, .interface]) { [self] a, _ in
-                values[a.string(0)] = .value(a.value(1))
+                values[GoStringKey(a.string(0))] = .value(a.value(1))
                 return .string("")
             }
         case "SetX":
             return TemplateFunction("SetX", [.string, .interface]) { [self] a, _ in
-                if values[a.string(0)] == nil { values[a.string(0)] = .value(a.value(1)) }
+                let key = GoStringKey(a.string(0))
+                if values[key] == nil { values[key] = .value(a.value(1)) }
                 return .string("")
             }
         case "MapSet":
@@ -53,16 +55,16 @@ public final class Scratch: TemplateObject, @unchecked Sendable {
 
     /// The value stored at `key` (`noValue`, Go's nil, when unset).
     public func get(_ key: String) -> TemplateValue {
-        switch values[key] {
+        switch values[GoStringKey(key)] {
         case .none: return .noValue
         case .value(let v): return v
-        case .map(let m): return .map(TemplateMap(type: .stringAnyMap, strings: m))
+        case .map(let m): return .map(TemplateMap(type: .stringAnyMap, unsorted: m.map { (key: .string($0.key.string), value: $0.value) }))
         }
     }
 
     private func mapSet(_ key: String, _ mapKey: String, _ value: TemplateValue, overwrite: Bool) throws -> TemplateValue {
-        var map: [String: TemplateValue]
-        switch values[key] {
+        var map: [GoStringKey: TemplateValue]
+        switch values[GoStringKey(key)] {
         case .none:
             map = [:]
         case .map(let m):
@@ -73,23 +75,24 @@ public final class Scratch: TemplateObject, @unchecked Sendable {
                 throw TemplateFunctionError("\(GoText.quote(key)) is not a map")
             }
             map = [:]
-            for e in existing.entries { if case .string(let k) = e.key { map[k] = e.value } }
+            for e in existing.entries { if case .string(let k) = e.key { map[GoStringKey(k)] = e.value } }
         }
+        let mapKey = GoStringKey(mapKey)
         if overwrite || map[mapKey] == nil { map[mapKey] = value }
-        values[key] = .map(map)
+        values[GoStringKey(key)] = .map(map)
         return .string("")
     }
 
     /// The values of map `key` in key order (a nil `[]interface{}` when `key` is not a map).
     private func mapValues(_ key: String) -> TemplateValue {
-        let map: [String: TemplateValue]
-        switch values[key] {
+        let map: [GoStringKey: TemplateValue]
+        switch values[GoStringKey(key)] {
         case .map(let m): map = m
         case .value(.map(let existing)) where existing.type == .stringAnyMap:
             return .list(TemplateList(type: .anySlice, elements: existing.entries.map(\.value)))
         default: return .null(.anySlice)
         }
-        let keys = map.keys.sorted(by: StringOps.less)
+        let keys = map.keys.sorted { StringOps.less($0.string, $1.string) }
         return .list(TemplateList(type: .anySlice, elements: keys.map { map[$0] ?? .noValue }))
     }
 }

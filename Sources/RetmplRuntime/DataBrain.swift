@@ -33,7 +33,7 @@ final class DataBrain: DataSource, @unchecked Sendable {
 
     /// The snapshot's `env` first (so renders match `retmpl render`), then the process's.
     func environmentValue(_ name: String) -> String? {
-        let fromSnapshot = lock.withLock { snapshot?.snapshot.environment[name] }
+        let fromSnapshot = lock.withLock { snapshot?.snapshot.environmentValue(name) }
         return fromSnapshot ?? processEnvironment[name]
     }
 

@@ -40,14 +40,14 @@ private final class IteratorBox: @unchecked Sendable {
         var updates = watcher.updates().makeAsyncIterator()
 
         let first = try #require(await next(&updates))
-        #expect(try first.get().environment["A"] == "1")
+        #expect(try first.get().environmentValue("A") == "1")
 
         // Replace by rename, as editors and config management do.
         let staged = dir.appendingPathComponent(".snapshot.json.new")
         try #"{"env": {"A": "2", "B": "3"}}"#.write(to: staged, atomically: false, encoding: .utf8)
         _ = rename(staged.path, path.path)
         let second = try #require(await next(&updates))
-        #expect(try second.get().environment["B"] == "3")
+        #expect(try second.get().environmentValue("B") == "3")
 
         // An invalid file is reported with its JSON path; the consumer keeps the last good data.
         try #"{"env": {"A": "2"}, "servics": {}}"#.write(to: path, atomically: false, encoding: .utf8)

@@ -143,7 +143,8 @@ final class QueryCache: @unchecked Sendable {
     private static let capacity = 8192
 
     private let lock = NSLock()
-    private var entries: [Key: Dependency] = [:]
+    /// Guarded by `lock`.
+    @exclusivity(unchecked) private var entries: [Key: Dependency] = [:]
 
     func lookup(
         _ kind: Kind, _ text: String, parse: () throws(DependencyError) -> Dependency

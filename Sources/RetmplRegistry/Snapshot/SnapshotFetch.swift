@@ -18,11 +18,11 @@ extension Snapshot {
         case .catalogNodes(let scope, let near): return catalogNodes(scope, near: near)
         case .catalogDatacenters: return .strings(datacenterList())
         case .kvGet(let key, let scope, let blocking):
-            if kvVisible(scope), let v = kv[key] { return .string(v) }
+            if kvVisible(scope), let v = kv[GoStringKey(key)] { return .string(v) }
             return blocking ? nil : .noValue
         case .kvList(let prefix, let scope): return kvList(prefix, scope)
         case .file(let path):
-            return files[GoPath.clean(path)].map { .string($0) }
+            return files[GoStringKey(GoPath.clean(path))].map { .string($0) }
         }
     }
 
@@ -192,7 +192,7 @@ extension Snapshot {
             while i < kvKeys.count, kvKeys[i].utf8.starts(with: prefix.utf8) {
                 let path = kvKeys[i]
                 let rest = path.utf8.dropFirst(prefix.utf8.count).drop { $0 == UInt8(ascii: "/") }
-                out.append(SnapshotRecords.keyPair(path: path, key: String(decoding: rest, as: UTF8.self), value: kv[path] ?? ""))
+                out.append(SnapshotRecords.keyPair(path: path, key: String(decoding: rest, as: UTF8.self), value: kv[GoStringKey(path)] ?? ""))
                 i += 1
             }
         }

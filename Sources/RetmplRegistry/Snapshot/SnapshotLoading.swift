@@ -1,3 +1,4 @@
+import RetmplTemplate
 import Foundation
 
 extension Snapshot {
@@ -105,8 +106,8 @@ private struct SnapshotReader: ~Copyable {
                 throw SnapshotError("snapshot: now: \(error.message)")
             }
         }
-        var cleanedFiles: [String: String] = [:]
-        for (path, contents) in files ?? [] { cleanedFiles[GoPath.clean(path)] = contents }
+        var cleanedFiles: [GoStringKey: String] = [:]
+        for (path, contents) in files ?? [] { cleanedFiles[GoStringKey(GoPath.clean(path))] = contents }
         return Snapshot(
             datacenter: datacenter, now: clock, environment: SnapshotReader.dictionary(env),
             services: SnapshotReader.entries(services), connect: SnapshotReader.entries(connect),
@@ -115,18 +116,18 @@ private struct SnapshotReader: ~Copyable {
     }
 
     /// Later duplicates win, as in a Go map.
-    private static func dictionary(_ pairs: StringPairs?) -> [String: String] {
-        var out: [String: String] = [:]
+    private static func dictionary(_ pairs: StringPairs?) -> [GoStringKey: String] {
+        var out: [GoStringKey: String] = [:]
         out.reserveCapacity(pairs?.count ?? 0)
-        for (k, v) in pairs ?? [] { out[k] = v }
+        for (k, v) in pairs ?? [] { out[GoStringKey(k)] = v }
         return out
     }
 
     /// Service keys sorted; a repeated key keeps its last value.
     private static func entries(_ pairs: [(key: String, value: [ServiceInstance])]?) -> [ServiceEntry] {
         let pairs = pairs ?? []
-        var last: [String: Int] = [:]
-        for (i, p) in pairs.enumerated() { last[p.key] = i }
+        var last: [GoStringKey: Int] = [:]
+        for (i, p) in pairs.enumerated() { last[GoStringKey(p.key)] = i }
         return last.values
             .map { ServiceEntry(key: pairs[$0].key, instances: pairs[$0].value) }
             .sorted { GoString.less($0.key, $1.key) }

@@ -227,8 +227,12 @@ public final class Snapshot: @unchecked Sendable {
     public let datacenter: String
     /// The clock of `timestamp` (UTC); Go's zero time when `now` is absent.
     public let now: Timestamp
-    /// The whole environment `env` and friends see.
-    public let environment: [String: String]
+    /// The whole environment `env` and friends see. Keys here, in `kv` and
+    /// in `files` compare by their bytes, as Go's map keys do.
+    let environment: [GoStringKey: String]
+
+    /// The value of environment variable `name` in the snapshot.
+    public func environmentValue(_ name: String) -> String? { environment[GoStringKey(name)] }
 
     /// Service keys sorted (byte order) with their instances.
     let services: [ServiceEntry]
@@ -237,7 +241,7 @@ public final class Snapshot: @unchecked Sendable {
     /// (sorted keys); only keys that Go's `strings.ToLower` maps to ASCII.
     let servicesByLowerName: [String: [Int]]
     let connectByLowerName: [String: [Int]]
-    let kv: [String: String]
+    let kv: [GoStringKey: String]
     /// KV keys in byte order.
     let kvKeys: [String]
     let nodes: [SnapshotNode]
@@ -250,14 +254,14 @@ public final class Snapshot: @unchecked Sendable {
     /// Serialises fetches, which fill the record caches.
     let fetchLock = NSLock()
     /// Files by cleaned path.
-    let files: [String: String]
+    let files: [GoStringKey: String]
     let agentNode: String
     let datacenters: [String]?
 
     init(
-        datacenter: String, now: Timestamp, environment: [String: String],
-        services: [ServiceEntry], connect: [ServiceEntry], kv: [String: String],
-        nodes: [SnapshotNode], files: [String: String], agentNode: String, datacenters: [String]?,
+        datacenter: String, now: Timestamp, environment: [GoStringKey: String],
+        services: [ServiceEntry], connect: [ServiceEntry], kv: [GoStringKey: String],
+        nodes: [SnapshotNode], files: [GoStringKey: String], agentNode: String, datacenters: [String]?,
         maps: [StringPairs], lists: [[String]]
     ) {
         self.datacenter = datacenter
@@ -268,7 +272,7 @@ public final class Snapshot: @unchecked Sendable {
         self.servicesByLowerName = Snapshot.indexByLowerName(services)
         self.connectByLowerName = Snapshot.indexByLowerName(connect)
         self.kv = kv
-        self.kvKeys = kv.keys.sorted { GoString.less($0, $1) }
+        self.kvKeys = kv.keys.map(\.string).sorted { GoString.less($0, $1) }
         self.nodes = nodes
         self.nodeRecords = RecordCache(count: nodes.count)
         self.maps = maps

@@ -9,8 +9,9 @@ import Foundation
 public final class SnapshotSource: DataSource, @unchecked Sendable {
     public let snapshot: Snapshot
     private let lock = NSLock()
-    /// Fetched data; an inner nil records "never available".
-    private var cache: [Dependency: TemplateValue?] = [:]
+    /// Fetched data; an inner nil records "never available". Guarded by
+    /// `lock`, so dynamic exclusivity checks would only add cost.
+    @exclusivity(unchecked) private var cache: [Dependency: TemplateValue?] = [:]
 
     public init(snapshot: Snapshot) {
         self.snapshot = snapshot
@@ -30,7 +31,7 @@ public final class SnapshotSource: DataSource, @unchecked Sendable {
         return value
     }
 
-    public func environmentValue(_ name: String) -> String? { snapshot.environment[name] }
+    public func environmentValue(_ name: String) -> String? { snapshot.environmentValue(name) }
 
     public var now: Timestamp { snapshot.now }
 }

@@ -133,12 +133,37 @@ public final class TemplateList: Sendable {
 }
 
 /// A key of a Go map: strings and integers cover every map consul-template makes.
+///
+/// String keys are equal when their bytes are, as in Go: Swift's `==` on
+/// `String` would merge "é" and "e\u{301}" into one key.
 public enum MapKey: Sendable, Hashable, Comparable {
     case string(String)
     case int(Int64)
     case uint(UInt64)
     case bool(Bool)
     case float(Double)
+
+    public static func == (a: MapKey, b: MapKey) -> Bool {
+        switch (a, b) {
+        case (.string(let x), .string(let y)): return GoFormat.sameBytes(x, y)
+        case (.int(let x), .int(let y)): return x == y
+        case (.uint(let x), .uint(let y)): return x == y
+        case (.float(let x), .float(let y)): return x == y
+        case (.bool(let x), .bool(let y)): return x == y
+        default: return false
+        }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(rank)
+        switch self {
+        case .string(let s): GoFormat.withUTF8(s) { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        case .int(let i): hasher.combine(i)
+        case .uint(let u): hasher.combine(u)
+        case .float(let f): hasher.combine(f)
+        case .bool(let b): hasher.combine(b)
+        }
+    }
 
     public static func < (a: MapKey, b: MapKey) -> Bool {
         switch (a, b) {
@@ -187,9 +212,16 @@ public enum MapKey: Sendable, Hashable, Comparable {
 /// changed, and only by that execution, hence `@unchecked Sendable`.
 public final class TemplateMap: @unchecked Sendable {
     public let type: GoType
+    // Read by concurrent renders of shared data and changed only by the
+    // execution that made the map (see above): dynamic exclusivity checks
+    // would cost every lookup without catching anything.
     /// Entries in Go's sorted key order.
-    public private(set) var entries: [(key: MapKey, value: TemplateValue)]
-    private var index: [MapKey: Int]
+    @exclusivity(unchecked) public private(set) var entries: [(key: MapKey, value: TemplateValue)]
+    /// Key → entry, only for maps past `TemplateMap.scanLimit` entries:
+    /// scanning a few keys beats hashing one, and most maps are small
+    /// (`ServiceMeta`, `NodeMeta`), so they carry no dictionary at all.
+    @exclusivity(unchecked) private var index: [MapKey: Int]
+    private static let scanLimit = 8
 
     /// Builds a map; later duplicates of a key win.
     public init(type: GoType, unsorted: [(key: MapKey, value: TemplateValue)]) {
@@ -208,6 +240,10 @@ public final class TemplateMap: @unchecked Sendable {
     }
 
     private func reindex() {
+        guard entries.count > TemplateMap.scanLimit else {
+            index = [:]
+            return
+        }
         var idx: [MapKey: Int] = [:]
         idx.reserveCapacity(entries.count)
         for (i, e) in entries.enumerated() { idx[e.key] = i }
@@ -225,15 +261,27 @@ public final class TemplateMap: @unchecked Sendable {
     }
 
     public subscript(key: MapKey) -> TemplateValue? {
-        guard let i = index[key] else { return nil }
+        guard let i = position(of: key) else { return nil }
         return entries[i].value
+    }
+
+    private func position(of key: MapKey) -> Int? {
+        if entries.count > TemplateMap.scanLimit { return index[key] }
+        return entries.withUnsafeBufferPointer { entries in
+            var i = 0
+            while i < entries.count {
+                if entries[i].key == key { return i }
+                i += 1
+            }
+            return nil
+        }
     }
 
     public subscript(key: String) -> TemplateValue? { self[.string(key)] }
 
     /// `m[key] = value`, in place.
     public func set(_ key: MapKey, _ value: TemplateValue) {
-        if let i = index[key] {
+        if let i = position(of: key) {
             entries[i].value = value
             return
         }
@@ -249,7 +297,7 @@ public final class TemplateMap: @unchecked Sendable {
 
     /// `delete(m, key)`, in place.
     public func remove(_ key: MapKey) {
-        guard let i = index[key] else { return }
+        guard let i = position(of: key) else { return }
         entries.remove(at: i)
         reindex()
     }
