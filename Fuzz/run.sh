@@ -8,6 +8,8 @@ runs="${1:-1000000}"
 # gold trips over libFuzzer's debug info ("internal error in format_file_lineno"): link with lld.
 swift build -c release --product retmpl-fuzz --scratch-path .build-fuzz \
   -Xswiftc -sanitize=fuzzer -Xswiftc -DRETMPL_FUZZ -Xswiftc -use-ld=lld
+# Let libFuzzer handle traps (it saves the input); Swift's backtracer would take them first.
+export SWIFT_BACKTRACE=enable=no
 mkdir -p Fuzz/work Fuzz/crashes
 for f in Tests/RetmplFunctionsTests/Cases/*/template.ctmpl; do
   cp "$f" "Fuzz/work/$(basename "$(dirname "$f")").ctmpl"

@@ -66,9 +66,10 @@ struct ConformanceCase: CustomStringConvertible, Sendable {
         if let expected = c.file("expected.out") {
             #expect(result.status == 0, "\(result.message ?? "")")
             if result.status == 0 {
-                let got = String(decoding: result.output, as: UTF8.self)
-                let want = String(decoding: expected, as: UTF8.self)
-                #expect(got == want)
+                // Bytes, not decoded strings: invalid UTF-8 must survive as it is.
+                #expect(
+                    result.output == Array(expected),
+                    "got \(String(decoding: result.output, as: UTF8.self)) want \(String(decoding: expected, as: UTF8.self))")
             }
         } else {
             let code = String(decoding: try #require(c.file("expected.code")), as: UTF8.self)

@@ -13,10 +13,15 @@ enum Builtins {
         TemplateFunction("slice", [.interface], variadic: .interface, rawValues: true) { a, _ in
             try slice(a[0], Array(a.dropFirst()))
         },
-        TemplateFunction("print", [], variadic: .interface) { a, _ in .string(GoFormat.sprint(a)) },
-        TemplateFunction("println", [], variadic: .interface) { a, _ in .string(GoFormat.sprintln(a)) },
+        // Results keep raw bytes: `printf "%s" "\xff"` is one byte in Go, not U+FFFD.
+        TemplateFunction("print", [], variadic: .interface) { a, _ in
+            GoFormat.stringValue { GoFormat.appendSprint(a, to: &$0) }
+        },
+        TemplateFunction("println", [], variadic: .interface) { a, _ in
+            GoFormat.stringValue { GoFormat.appendSprintln(a, to: &$0) }
+        },
         TemplateFunction("printf", [.string], variadic: .interface) { a in
-            .string(GoFormat.sprintf(a[0].pointee.stringValue ?? "", a.dropFirst().map(\.pointee)))
+            GoFormat.stringValue { GoFormat.appendPrintf(a[0].pointee.stringValue ?? "", a.dropFirst().map(\.pointee), to: &$0) }
         },
         TemplateFunction("html", [], variadic: .interface) { a, _ in .string(GoEscape.html(escaperInput(a))) },
         TemplateFunction("js", [], variadic: .interface) { a, _ in .string(GoEscape.js(escaperInput(a))) },

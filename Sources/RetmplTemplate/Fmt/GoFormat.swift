@@ -11,6 +11,16 @@ public enum GoFormat {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// A Go string value of the bytes `write` produces: `.string` when they
+    /// are valid UTF-8, else `.bytes`, so invalid bytes survive as in Go.
+    @inline(__always)
+    public static func stringValue(_ write: (inout [UInt8]) -> Void) -> TemplateValue {
+        var out: [UInt8] = []
+        write(&out)
+        if let s = String(validating: out, as: UTF8.self) { return .string(s) }
+        return .bytes(out)
+    }
+
     /// `fmt.Sprint`: a space between operands when neither side is a string.
     public static func sprint(_ args: [TemplateValue]) -> String {
         var out: [UInt8] = []

@@ -231,7 +231,10 @@ extension GoPrinter {
         var prevString = false
         for (k, arg) in args.enumerated() {
             let isString: Bool
-            if case .string = arg { isString = true } else { isString = false }
+            switch arg {
+            case .string, .bytes: isString = true
+            default: isString = false
+            }
             if k > 0 && !isString && !prevString {
                 buf.append(UInt8(ascii: " "))
             }

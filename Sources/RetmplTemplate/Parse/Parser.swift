@@ -131,8 +131,8 @@ struct Parser {
         _ = try expect(.rightDelim, context)
         let savedVars = vars
         vars = ["$"]
+        defer { vars = savedVars }
         let (list, end) = try itemList()
-        vars = savedVars
         guard case .end = end else { throw fail("unexpected {{else}} in \(context)", at: end.position) }
         try addDefinition(name, list, at: nameToken.pos)
     }
@@ -234,7 +234,7 @@ struct Parser {
         maxDepth = max(maxDepth, stackDepth)
         defer { stackDepth -= 1 }
         let savedVars = vars.count
-        defer { vars.removeLast(vars.count - savedVars) }
+        defer { if vars.count > savedVars { vars.removeLast(vars.count - savedVars) } }
         let pipe = try pipeline(context, end: .rightDelim)
         if context == "range" { rangeDepth += 1 }
         let (list, end) = try itemList()
@@ -273,9 +273,12 @@ struct Parser {
         let savedRange = rangeDepth
         vars = ["$"]
         rangeDepth = 0
+        // Restored on errors too: an enclosing control trims back to its own count.
+        defer {
+            vars = savedVars
+            rangeDepth = savedRange
+        }
         let (list, end) = try itemList()
-        vars = savedVars
-        rangeDepth = savedRange
         guard case .end = end else { throw fail("unexpected {{else}} in \(context)", at: end.position) }
         try addDefinition(name, list, at: t.pos)
         return .template(TemplateCallNode(position: t.pos, name: name, pipe: pipe))
