@@ -100,9 +100,11 @@ public enum GoFormat {
 
     /// Go's string `==`: the same bytes. Swift's `==` also equates
     /// canonically equivalent strings ("é" and "e\u{301}"), which Go does not.
+    @inlinable
     public static func sameBytes(_ a: String, _ b: String) -> Bool {
-        if a.utf8.count != b.utf8.count { return false }
-        return withUTF8(a) { x in withUTF8(b) { y in x.elementsEqual(y) } }
+        // Equal bytes imply ==, and == rejects most unequal pairs at memcmp
+        // speed; inlinable, so callers in loops need not retain their strings.
+        a == b && a.utf8.elementsEqual(b.utf8)
     }
 
     @inline(__always)
