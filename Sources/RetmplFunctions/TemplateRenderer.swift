@@ -43,7 +43,7 @@ public struct TemplateRenderer: Sendable {
     public func render(source: any DataSource, sizeHint: Int = 0) -> Result {
         let state = RenderState(source: source)
         do {
-            let bytes = try template.execute(data: .noValue, environment: state, capacity: max(sizeHint + sizeHint / 8, 4096))
+            let bytes = try template.execute(data: .noValue, environment: state, capacity: max(sizeHint, 4096))
             if state.missing.isEmpty {
                 return Result(outcome: .rendered(bytes), dependencies: state.used)
             }

@@ -1,3 +1,5 @@
+import RetmplTemplate
+
 /// One piece of registry data a template uses, identified by consul-template's
 /// dependency name (`health.service(web|passing)`, `kv.block(app/x)`, …).
 ///
@@ -20,7 +22,7 @@ public struct Dependency: Hashable, Sendable, CustomStringConvertible {
 
     public static func == (a: Dependency, b: Dependency) -> Bool {
         a.storage === b.storage
-            || (a.storage.hash == b.storage.hash && GoString.equal(a.storage.description, b.storage.description))
+            || (a.storage.hash == b.storage.hash && GoFormat.sameBytes(a.storage.description, b.storage.description))
     }
 
     public func hash(into hasher: inout Hasher) { hasher.combine(storage.hash) }
@@ -32,9 +34,7 @@ public struct Dependency: Hashable, Sendable, CustomStringConvertible {
         init(_ query: Query) {
             self.query = query
             self.description = query.name
-            var hasher = Hasher()
-            GoString.hash(description, into: &hasher)
-            self.hash = hasher.finalize()
+            self.hash = GoStringKey(description).hashValue
         }
     }
 

@@ -101,7 +101,7 @@ public struct TextTemplate: Sendable {
         // capacity goes through a buffer of the executor's own and a copy.
         // Some slack: the next rendering is often a little longer than the last.
         let hint = min(max(capacity, 0), 1 << 30)
-        let reserved = max(hint, 256) + hint / 16
+        let reserved = max(hint, 256) + hint / 8
         let written = [UInt8](unsafeUninitializedCapacity: reserved) { memory, initialized in
             let ex = Executor(template: self, environment: environment, output: OutputBuffer(lending: memory))
             let run = { [rootSteps] () -> Executor.Failure? in

@@ -144,7 +144,7 @@ public enum ConsulAnswer {
         var byName: [String: [String]] = [:]
         for m in members {
             var tags = byName[m.key] ?? []
-            for case .string(let t) in array(m.value) where !tags.contains(where: { GoString.equal($0, t) }) { tags.append(t) }
+            for case .string(let t) in array(m.value) where !tags.contains(where: { GoFormat.sameBytes($0, t) }) { tags.append(t) }
             byName[m.key] = tags
         }
         if byName.isEmpty { return .null(RegistryTypes.catalogSnippetList) }

@@ -1,4 +1,5 @@
 import Foundation
+import RetmplTemplate
 
 /// Constructors with consul-template's grammar and error messages. Parsed
 /// query strings are cached: templates evaluate the same `service "x|passing"`
@@ -129,12 +130,7 @@ final class QueryCache: @unchecked Sendable {
     /// Query text compared as bytes (Go strings), not by canonical equivalence.
     private struct Key: Hashable {
         let kind: Kind
-        let text: String
-        static func == (a: Key, b: Key) -> Bool { a.kind == b.kind && GoString.equal(a.text, b.text) }
-        func hash(into hasher: inout Hasher) {
-            hasher.combine(kind)
-            GoString.hash(text, into: &hasher)
-        }
+        let text: GoStringKey
     }
 
     static let shared = QueryCache()
@@ -149,7 +145,7 @@ final class QueryCache: @unchecked Sendable {
     func lookup(
         _ kind: Kind, _ text: String, parse: () throws(DependencyError) -> Dependency
     ) throws(DependencyError) -> Dependency {
-        let key = Key(kind: kind, text: text)
+        let key = Key(kind: kind, text: GoStringKey(text))
         lock.lock()
         let hit = entries[key]
         lock.unlock()

@@ -95,7 +95,7 @@ extension Snapshot {
             guard found else { continue }
             // Deduplicate (few distinct tags per service), then sort.
             var unique: [String] = []
-            for t in tags where !unique.contains(where: { GoString.equal($0, t) }) { unique.append(t) }
+            for t in tags where !unique.contains(where: { GoFormat.sameBytes($0, t) }) { unique.append(t) }
             unique.sort { GoString.less($0, $1) }
             out.append(.record(TemplateRecord(type: RegistryTypes.catalogSnippet, fields: [
                 .string(entry.key),

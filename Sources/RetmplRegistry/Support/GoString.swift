@@ -1,5 +1,6 @@
-/// Go's string semantics on Swift strings: Go compares and hashes strings
-/// as bytes, while Swift's `==` and `<` use Unicode canonical equivalence.
+/// Go's string ordering on Swift strings: Go orders strings by their bytes,
+/// while Swift's `<` uses Unicode canonical equivalence. (Equality and
+/// hashing by bytes: `GoFormat.sameBytes` and `GoStringKey`.)
 enum GoString {
     /// Byte-wise `a < b`, as Go's `<` and `sort.Strings` order strings.
     @inline(__always)
@@ -42,25 +43,6 @@ enum GoString {
             h = (h ^ tail) &* 0xFF51_AFD7_ED55_8CCD
             return h ^ (h >> 29)
         }
-    }
-
-    /// Byte-wise equality.
-    @inline(__always)
-    static func equal(_ a: String, _ b: String) -> Bool {
-        guard a.utf8.count == b.utf8.count else { return false }
-        var a = a, b = b
-        return a.withUTF8 { x in
-            b.withUTF8 { y in
-                guard let xp = x.baseAddress, let yp = y.baseAddress else { return true }
-                return memcmpBytes(xp, yp, x.count) == 0
-            }
-        }
-    }
-
-    /// Feeds the string's bytes to `hasher` (consistent with ``equal(_:_:)``).
-    static func hash(_ s: String, into hasher: inout Hasher) {
-        var s = s
-        s.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
     }
 
     /// Compares 8 bytes at a time, then the rest.

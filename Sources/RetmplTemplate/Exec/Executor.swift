@@ -361,7 +361,7 @@ final class Executor {
         guard let slot = fieldSlot(dot, path) else { return false }
         switch slot.pointee {
         case .string(let s):
-            GoFormat.withUTF8(s) { output.append($0) }
+            output.append(utf8: s)
         case .int(let v, _):
             output.append(decimal: v)
         default:
@@ -471,7 +471,7 @@ final class Executor {
     private func printValue(_ value: TemplateValue, at pipe: PipeNode) throws(Failure) {
         switch value {
         case .string(let s):
-            GoFormat.withUTF8(s) { output.append($0) }
+            output.append(utf8: s)
         case .bytes(let b):
             output.append(b)
         case .int(let i, _):

@@ -75,48 +75,17 @@ struct OutputBuffer {
     mutating func append(decimal v: Int64) {
         if v >= 0 && v < 10 {
             append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: v))
-        } else {
-            appendDecimalSlow(v)
+            return
         }
+        if v < 0 { append(UInt8(ascii: "-")) }
+        GoPrinter.withDecimal(v < 0 ? 0 &- UInt64(bitPattern: v) : UInt64(v)) { append($0) }
     }
 
-    /// Two digits per step from a table, written backwards from the end.
-    private mutating func appendDecimalSlow(_ v: Int64) {
-        if 21 > capacity &- count { grow(toFit: 21) }
-        var u = v < 0 ? 0 &- UInt64(bitPattern: v) : UInt64(v)
-        var width = 1
-        var bound: UInt64 = 10
-        while width < 20 && u >= bound {
-            width += 1
-            bound = bound &* 10
-        }
-        if v < 0 {
-            (base + count).initialize(to: UInt8(ascii: "-"))
-            count &+= 1
-        }
-        var end = base + count + width
-        OutputBuffer.digitPairs.withUnsafeBufferPointer { pairs in
-            while u >= 100 {
-                let pair = Int(truncatingIfNeeded: u % 100) &* 2
-                u /= 100
-                end -= 2
-                end[0] = pairs[pair]
-                end[1] = pairs[pair &+ 1]
-            }
-            if u >= 10 {
-                let pair = Int(truncatingIfNeeded: u) &* 2
-                end -= 2
-                end[0] = pairs[pair]
-                end[1] = pairs[pair &+ 1]
-            } else {
-                end -= 1
-                end[0] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: u)
-            }
-        }
-        count &+= width
+    /// The UTF-8 bytes of `s`, borrowed rather than copied.
+    @inline(__always)
+    mutating func append(utf8 s: String) {
+        GoFormat.withUTF8(s) { append($0) }
     }
-
-    private static let digitPairs: [UInt8] = (0..<100).flatMap { [UInt8(ascii: "0") + UInt8($0 / 10), UInt8(ascii: "0") + UInt8($0 % 10)] }
 
     /// Runs one of the array-based formatters (the general printing paths)
     /// and appends what it wrote.

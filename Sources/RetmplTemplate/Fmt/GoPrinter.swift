@@ -428,15 +428,40 @@ struct GoPrinter {
             out.append(UInt8(ascii: "0") + UInt8(v))
             return
         }
+        withDecimal(v) { out.append(contentsOf: $0) }
+    }
+
+    /// Calls `body` with the decimal digits of `v`, made two at a time from
+    /// a table in a stack buffer: the one digit writer of both the array
+    /// formatters and the executor's output buffer.
+    @inline(__always)
+    static func withDecimal<R>(_ v: UInt64, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { tmp in
-            var i = 20
-            var u = v
-            repeat {
-                i -= 1
-                tmp[i] = UInt8(ascii: "0") + UInt8(u % 10)
-                u /= 10
-            } while u != 0
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: tmp[i...]))
+            digitPairs.withUnsafeBufferPointer { pairs in
+                var i = 20
+                var u = v
+                while u >= 100 {
+                    let pair = Int(truncatingIfNeeded: u % 100) &* 2
+                    u /= 100
+                    i -= 2
+                    tmp[i] = pairs[pair]
+                    tmp[i + 1] = pairs[pair &+ 1]
+                }
+                if u >= 10 {
+                    let pair = Int(truncatingIfNeeded: u) &* 2
+                    i -= 2
+                    tmp[i] = pairs[pair]
+                    tmp[i + 1] = pairs[pair &+ 1]
+                } else {
+                    i -= 1
+                    tmp[i] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: u)
+                }
+                return body(UnsafeBufferPointer(rebasing: tmp[i...]))
+            }
         }
+    }
+
+    private static let digitPairs: [UInt8] = (0..<100).flatMap {
+        [UInt8(ascii: "0") + UInt8($0 / 10), UInt8(ascii: "0") + UInt8($0 % 10)]
     }
 }

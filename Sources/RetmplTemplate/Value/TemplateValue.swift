@@ -157,7 +157,7 @@ public enum MapKey: Sendable, Hashable, Comparable {
     public func hash(into hasher: inout Hasher) {
         hasher.combine(rank)
         switch self {
-        case .string(let s): GoFormat.withUTF8(s) { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        case .string(let s): GoStringKey(s).hash(into: &hasher)
         case .int(let i): hasher.combine(i)
         case .uint(let u): hasher.combine(u)
         case .float(let f): hasher.combine(f)
